@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Portal.Infrastructure.Identity;
+using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Tenancy;
+
+namespace Portal.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Persistence (SQLite or PostgreSQL), Identity stores, Data Protection keys and the tenancy services.</summary>
+    public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PortalOptions>()
+            .BindConfiguration(PortalOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.Admin.Email) == string.IsNullOrEmpty(o.Admin.Password),
+                "Set both Portal:Admin:Email and Portal:Admin:Password, or neither.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Admin.Email) || new EmailAddressAttribute().IsValid(o.Admin.Email),
+                "Portal:Admin:Email is not an email address.")
+            .ValidateOnStart();
+        services.TryAddSingletonTimeProvider();
+
+        var portalOptions = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var provider = DatabaseProvider.FromConfiguration(builder.Configuration, portalOptions);
+        services.AddSingleton(provider);
+        if (provider.IsPostgres)
+        {
+            services.AddDbContext<PortalDbContext, PostgresPortalDbContext>(provider.Configure);
+        }
+        else
+        {
+            services.AddDbContext<PortalDbContext, SqlitePortalDbContext>(provider.Configure);
+        }
+
+        services.AddHostedService<DatabaseInitializer>();
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database", tags: ["ready"]);
+
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddApiEndpoints()
+            .AddClaimsPrincipalFactory<PortalUserClaimsPrincipalFactory>();
+
+        services.AddDataProtection()
+            .SetApplicationName("Portal")
+            .PersistKeysToDbContext<PortalDbContext>();
+
+        services.AddScoped<TenantOnboarding>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<TenantDirectory>();
+        return builder;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

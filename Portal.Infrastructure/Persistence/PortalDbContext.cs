@@ -1,0 +1,96 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Tenancy;
+using Portal.Infrastructure.Identity;
+
+namespace Portal.Infrastructure.Persistence;
+
+/// <summary>
+/// The portal's database. Every <see cref="ITenantOwned"/> entity is filtered by the tenant of the caller
+/// (<see cref="ITenantContext"/>): with no tenant, such queries return nothing. Code that must cross tenants
+/// (sign-in, accepting an invitation) says so with <c>IgnoreQueryFilters()</c>.
+/// Provider-specific subclasses exist only so each provider has its own migrations.
+/// </summary>
+public abstract class PortalDbContext(DbContextOptions options, ITenantContext tenantContext)
+    : IdentityDbContext<PortalUser, IdentityRole, string>(options), IDataProtectionKeyContext
+{
+    public const string TenantFilter = "Tenant";
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>The caller's tenant; read by the query filters at query time.</summary>
+    public Guid? CurrentTenantId => tenantContext.TenantId;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        foreach (var entityType in builder.Model.GetEntityTypes()
+                     .Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
+        {
+            var entity = Expression.Parameter(entityType.ClrType, "e");
+            var filter = Expression.Lambda(
+                Expression.Equal(
+                    Expression.Convert(Expression.Property(entity, nameof(ITenantOwned.TenantId)), typeof(Guid?)),
+                    Expression.Property(Expression.Constant(this), nameof(CurrentTenantId))),
+                entity);
+            builder.Entity(entityType.ClrType).HasQueryFilter(TenantFilter, filter);
+            builder.Entity(entityType.ClrType).HasIndex(nameof(ITenantOwned.TenantId));
+        }
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>New tenant-owned rows take the caller's tenant; no caller may write another tenant's row.</summary>
+    private void StampTenant()
+    {
+        var current = CurrentTenantId;
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.TenantId == Guid.Empty)
+            {
+                entry.Entity.TenantId = current
+                    ?? throw new InvalidOperationException($"A {entry.Entity.GetType().Name} needs a tenant and none is signed in.");
+            }
+
+            if (current is { } tenant
+                && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && entry.Entity.TenantId != tenant)
+            {
+                throw new InvalidOperationException($"A {entry.Entity.GetType().Name} of another tenant cannot be written.");
+            }
+        }
+    }
+}
+
+public sealed class SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options, ITenantContext tenantContext)
+    : PortalDbContext(options, tenantContext)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no type for DateTimeOffset that it can order or compare; store UTC ticks instead.
+        configurationBuilder.Properties<DateTimeOffset>()
+            .HaveConversion<Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+public sealed class PostgresPortalDbContext(DbContextOptions<PostgresPortalDbContext> options, ITenantContext tenantContext)
+    : PortalDbContext(options, tenantContext);

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using Portal.Core.Tenancy;
+
+namespace Portal.Components.Pages.Team;
+
+public sealed class InviteModel
+{
+    [Required, EmailAddress, MaxLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required]
+    public string Role { get; set; } = PortalRoles.TenantMember;
+}
+
+public sealed class AddUserModel
+{
+    [Required, EmailAddress, MaxLength(256)]
+    public string Email { get; set; } = "";
+
+    [Required, StringLength(128, MinimumLength = 8, ErrorMessage = "The password must be 8 to 128 characters long.")]
+    public string Password { get; set; } = "";
+
+    [Required]
+    public string Role { get; set; } = PortalRoles.TenantMember;
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Portal.Api;
+using Portal.Components.Account;
+using Portal.Core.Tenancy;
+using Portal.Tenancy;
+
+namespace Portal;
+
+public static class DependencyInjection
+{
+    /// <summary>The web side: Blazor with MudBlazor, cookie and bearer sign-in, policies, ProblemDetails, OpenAPI.</summary>
+    public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<ITenantContext>(sp => sp.GetRequiredService<CurrentUser>());
+        services.AddScoped<CircuitHandler, CurrentUserCircuitHandler>();
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+
+        var authentication = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        });
+        authentication.AddBearerToken(IdentityConstants.BearerScheme, (BearerTokenOptions options) =>
+            options.BearerTokenExpiration = TimeSpan.FromHours(1));
+        authentication.AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/Account/Login";
+            options.AccessDeniedPath = "/Account/AccessDenied";
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PortalPolicies.ApiUser, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
+                .RequireAuthenticatedUser())
+            .AddPolicy(PortalPolicies.TenantAdmin, policy => policy.RequireRole(PortalRoles.TenantAdmin))
+            .AddPolicy(PortalPolicies.PlatformAdmin, policy => policy.RequireRole(PortalRoles.PlatformAdmin));
+
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsConventions.Apply);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddValidation();
+        services.Configure<FormOptions>(options => options.ValueLengthLimit = 64 * 1024);
+        services.AddOpenApi();
+        return builder;
+    }
+}

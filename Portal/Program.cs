@@ -1,0 +1,15 @@
+using Portal;
+using Portal.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseStaticWebAssets(); // serve package assets (MudBlazor) from a build output too, not only when published
+
+builder.AddInfrastructure();
+builder.AddWebServices();
+
+var app = builder.Build();
+app.MapPortal();
+app.Run();
+
+/// <summary>Entry point, public for the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Portal.Core.Tenancy;
+using Portal.Infrastructure.Identity;
+
+namespace Portal.Tenancy;
+
+/// <summary>
+/// The signed-in user of the current scope. In an HTTP request (pages rendered on the server, the API) it is the
+/// request's user; in an interactive circuit, where there is no request, the circuit handler below sets it.
+/// </summary>
+public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor) : ITenantContext
+{
+    private ClaimsPrincipal? circuitPrincipal;
+
+    public ClaimsPrincipal Principal => circuitPrincipal ?? httpContextAccessor.HttpContext?.User ?? new ClaimsPrincipal();
+
+    public Guid? TenantId =>
+        Guid.TryParse(Principal.FindFirstValue(PortalClaimTypes.TenantId), out var id) ? id : null;
+
+    public string? Tenant => Principal.FindFirstValue(PortalClaimTypes.Tenant);
+
+    public string? UserId => Principal.FindFirstValue(ClaimTypes.NameIdentifier);
+
+    public string? Email => Principal.FindFirstValue(ClaimTypes.Email) ?? Principal.Identity?.Name;
+
+    internal void SetCircuitPrincipal(ClaimsPrincipal principal) => circuitPrincipal = principal;
+}
+
+/// <summary>Keeps <see cref="CurrentUser"/> in step with the circuit's authentication state.</summary>
+internal sealed class CurrentUserCircuitHandler(AuthenticationStateProvider authenticationStateProvider, CurrentUser currentUser)
+    : CircuitHandler, IDisposable
+{
+    public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
+    {
+        authenticationStateProvider.AuthenticationStateChanged += OnAuthenticationChanged;
+        var state = await authenticationStateProvider.GetAuthenticationStateAsync();
+        currentUser.SetCircuitPrincipal(state.User);
+    }
+
+    private void OnAuthenticationChanged(Task<AuthenticationState> task) =>
+        _ = UpdateAsync(task);
+
+    private async Task UpdateAsync(Task<AuthenticationState> task)
+    {
+        try
+        {
+            currentUser.SetCircuitPrincipal((await task).User);
+        }
+        catch (InvalidOperationException)
+        {
+            currentUser.SetCircuitPrincipal(new ClaimsPrincipal());
+        }
+    }
+
+    public void Dispose() => authenticationStateProvider.AuthenticationStateChanged -= OnAuthenticationChanged;
+}

@@ -27,7 +27,7 @@ mkdir -p "$RESULTS"
 
 echo "==> dotnet test $SOLUTION -c Release (results in TestResults/)"
 set +e
-dotnet test "$SOLUTION" -c Release --logger "trx" --results-directory "$RESULTS"
+dotnet test --solution "$SOLUTION" -c Release --results-directory "$RESULTS" --report-xunit-trx
 rc=$?
 set -e
 

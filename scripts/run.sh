@@ -10,8 +10,7 @@ if ! bash scripts/start-services.sh --docker-only; then
 fi
 
 export ASPNETCORE_URLS="${PORTAL_URLS:-${ASPNETCORE_URLS:-http://127.0.0.1:5000}}"
-export PORTAL_DOCKER_HOST="${PORTAL_DOCKER_HOST:-unix:///var/run/docker.sock}"
-export PORTAL_CHROMIUM="${PORTAL_CHROMIUM:-/usr/bin/chromium}"
+export Portal__DataDirectory="${Portal__DataDirectory:-$PWD/data}"
 
-echo "Portal will listen on ${ASPNETCORE_URLS} (sign up there; data in ./data)"
+echo "Portal will listen on ${ASPNETCORE_URLS} (sign up there; data in ${Portal__DataDirectory})"
 exec dotnet run --project Portal/Portal.csproj -c Release --no-launch-profile

@@ -46,12 +46,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task PostgreSQL_migrations_apply_and_a_restart_loses_nothing()
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        if (database is null)
-        {
-            TestServices.Unavailable("PostgreSQL (PORTAL_TEST_POSTGRES)");
-            return;
-        }
+        await using var database = await PostgresDatabase.RequireAsync();
 
         var tenant = ApiClient.UniqueTenant("pg");
         var dataDirectory = Directory.CreateTempSubdirectory("portal-pg-").FullName;
@@ -76,12 +71,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task Readiness_fails_when_the_database_goes_away_while_liveness_holds()
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        if (database is null)
-        {
-            TestServices.Unavailable("PostgreSQL (PORTAL_TEST_POSTGRES)");
-            return;
-        }
+        await using var database = await PostgresDatabase.RequireAsync();
 
         var dataDirectory = Directory.CreateTempSubdirectory("portal-ready-").FullName;
         await using var portal = new PortalFactory(database.ConnectionString, dataDirectory);
@@ -98,12 +88,7 @@ public sealed class DatabaseTests
     [Fact]
     public async Task The_tenant_filter_hides_and_protects_other_tenants_rows()
     {
-        await using var database = await PostgresDatabase.CreateAsync();
-        if (database is null)
-        {
-            TestServices.Unavailable("PostgreSQL (PORTAL_TEST_POSTGRES)");
-            return;
-        }
+        await using var database = await PostgresDatabase.RequireAsync();
 
         var ct = TestContext.Current.CancellationToken;
         var a = new Tenant { Slug = "tenant-a", DisplayName = "A" };

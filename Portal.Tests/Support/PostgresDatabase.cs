@@ -34,6 +34,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return database;
     }
 
+    /// <summary>Creates the database; skips the calling test (fails it under CI) when no server is configured.</summary>
+    public static async Task<PostgresDatabase> RequireAsync()
+    {
+        var database = await CreateAsync();
+        if (database is null)
+        {
+            TestServices.Unavailable("PostgreSQL (PORTAL_TEST_POSTGRES)");
+        }
+
+        return database!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -1,10 +1,10 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Tenancy;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
@@ -22,8 +22,8 @@ public static class DependencyInjection
             .ValidateDataAnnotations()
             .Validate(o => string.IsNullOrWhiteSpace(o.Admin.Email) == string.IsNullOrEmpty(o.Admin.Password),
                 "Set both Portal:Admin:Email and Portal:Admin:Password, or neither.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.Admin.Email) || new EmailAddressAttribute().IsValid(o.Admin.Email),
-                "Portal:Admin:Email is not an email address.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.Admin.Email) || UserEmail.TryValidate(o.Admin.Email, out _),
+                "Portal:Admin:Email is not a valid email address.")
             .ValidateOnStart();
         services.TryAddSingletonTimeProvider();
 
@@ -45,6 +45,7 @@ public static class DependencyInjection
         services.AddIdentityCore<PortalUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
+                options.User.AllowedUserNameCharacters = UserEmail.AllowedCharacters;
                 options.Password.RequiredLength = 8;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Lockout.MaxFailedAccessAttempts = 10;

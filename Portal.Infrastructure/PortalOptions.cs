@@ -19,7 +19,6 @@ public sealed class PortalOptions
 /// <summary>The first platform admin, created at first start when both values are set.</summary>
 public sealed class AdminOptions
 {
-    [EmailAddress]
     public string? Email { get; set; }
 
     public string? Password { get; set; }

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,11 +32,15 @@ public static class DependencyInjection
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
+        // Pages sign in with Identity's cookie, the API with its bearer tokens; a request to /api never counts a cookie.
         var authentication = services.AddAuthentication(options =>
         {
-            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultScheme = PortalAuthentication.Scheme;
             options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
         });
+        authentication.AddPolicyScheme(PortalAuthentication.Scheme, "Cookie for pages, bearer token for the API", options =>
+            options.ForwardDefaultSelector = context =>
+                PortalAuthentication.IsApi(context) ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme);
         authentication.AddBearerToken(IdentityConstants.BearerScheme, (BearerTokenOptions options) =>
             options.BearerTokenExpiration = TimeSpan.FromHours(1));
         authentication.AddIdentityCookies();
@@ -42,11 +49,16 @@ public static class DependencyInjection
             options.LoginPath = "/Account/Login";
             options.AccessDeniedPath = "/Account/AccessDenied";
         });
+        // A removed user's cookie stops working within a minute (bearer tokens: at once, see ActiveUserRequirement).
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
 
+        services.AddScoped<IAuthorizationHandler, ActiveUserHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ApiAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalPolicies.ApiUser, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.BearerScheme)
-                .RequireAuthenticatedUser())
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ActiveUserRequirement()))
             .AddPolicy(PortalPolicies.TenantAdmin, policy => policy.RequireRole(PortalRoles.TenantAdmin))
             .AddPolicy(PortalPolicies.PlatformAdmin, policy => policy.RequireRole(PortalRoles.PlatformAdmin));
 
@@ -54,6 +66,8 @@ public static class DependencyInjection
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddValidation();
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.Configure<FormOptions>(options => options.ValueLengthLimit = 64 * 1024);
         services.AddOpenApi();
         return builder;

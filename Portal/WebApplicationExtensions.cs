@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Api;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Tenancy;
 
 namespace Portal;
 
@@ -11,10 +13,11 @@ public static class WebApplicationExtensions
     public static WebApplication MapPortal(this WebApplication app)
     {
         // The API answers errors with ProblemDetails; pages show the error and not-found pages.
-        app.UseWhen(IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(context => !IsApi(context), pages => pages
+        app.UseWhen(PortalAuthentication.IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(context => !PortalAuthentication.IsApi(context), pages => pages
             .UseExceptionHandler("/Error", createScopeForErrors: true)
-            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
+            .Use(ReExecuteAsGet));
 
         app.UseAuthentication();
         app.UseAuthorization();
@@ -35,6 +38,18 @@ public static class WebApplicationExtensions
         return app;
     }
 
-    private static bool IsApi(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi");
+    /// <summary>
+    /// The error and not-found pages are re-executed with the failed request's method; a failed form POST must
+    /// still show them, so re-executions become GETs.
+    /// </summary>
+    private static Task ReExecuteAsGet(HttpContext context, RequestDelegate next)
+    {
+        if (context.Features.Get<IExceptionHandlerFeature>() is not null
+            || context.Features.Get<IStatusCodeReExecuteFeature>() is not null)
+        {
+            context.Request.Method = HttpMethods.Get;
+        }
+
+        return next(context);
+    }
 }

@@ -5,9 +5,3 @@ public sealed record TeamMember(string Id, string Email, IReadOnlyList<string> R
 {
     public bool IsAdmin => Roles.Contains(PortalRoles.TenantAdmin);
 }
-
-/// <summary>A created invitation and the one-time token for its link (shown once, never stored).</summary>
-public sealed record IssuedInvitation(Invitation Invitation, string Token);
-
-/// <summary>The outcome of a self-service sign-up.</summary>
-public sealed record RegisteredTenant(Guid TenantId, string Tenant, string UserId, string Email);

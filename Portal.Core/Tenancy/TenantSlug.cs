@@ -22,7 +22,7 @@ public static partial class TenantSlug
     /// <summary>The tenant that holds the platform administrators.</summary>
     public const string PlatformTenant = "platform";
 
-    [GeneratedRegex("^[a-z][a-z0-9-]*[a-z0-9]$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]*[a-z0-9]\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>Checks <paramref name="slug"/>; on failure gives a message fit to show a user.</summary>

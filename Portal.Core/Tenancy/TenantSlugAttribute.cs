@@ -8,7 +8,7 @@ public sealed class TenantSlugAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
-        if (value is null)
+        if (value is null or "")
         {
             return ValidationResult.Success; // [Required] reports a missing value.
         }

@@ -57,6 +57,13 @@ public sealed class DatabaseInitializer(
         }
 
         var user = await users.FindByEmailAsync(admin.Email);
+        if (user is not null && user.TenantId != platform.Id)
+        {
+            // Never promote an account someone signed up for themselves.
+            throw new InvalidOperationException(
+                $"Portal:Admin:Email is '{admin.Email}', but that account belongs to a tenant; choose another email for the platform admin.");
+        }
+
         if (user is null)
         {
             user = new PortalUser

@@ -87,6 +87,11 @@ public sealed class TeamService(
             return Failure.Validation("id", "You cannot remove yourself.");
         }
 
+        if (member.Roles.Contains(PortalRoles.PlatformAdmin))
+        {
+            return Failure.Validation("id", "Platform admins are managed in the portal's configuration, not in a team.");
+        }
+
         if (member.IsAdmin && (await ListMembersAsync(cancellationToken)).Count(m => m.IsAdmin) == 1)
         {
             return Failure.Validation("id", "A tenant needs at least one admin.");
@@ -162,6 +167,11 @@ public sealed class TeamService(
     /// <summary>The invitee sets a password: the account is created in the inviting tenant with the invited role.</summary>
     public async Task<Result<PortalUser>> AcceptInvitationAsync(string token, string password, CancellationToken cancellationToken)
     {
+        if (tenantContext.TenantId is not null)
+        {
+            return Failure.Conflict("token", "You are signed in to a tenant already. Sign out, then open the invitation link again.");
+        }
+
         var hash = Hash(token);
         var invitation = await db.Invitations.IgnoreQueryFilters([PortalDbContext.TenantFilter])
             .SingleOrDefaultAsync(i => i.TokenHash == hash, cancellationToken);
@@ -188,12 +198,7 @@ public sealed class TeamService(
         {
             UserName = email, Email = email, EmailConfirmed = true, TenantId = tenantId, CreatedAt = clock.GetUtcNow(),
         };
-        var result = await users.CreateAsync(user, password);
-        if (result.Succeeded)
-        {
-            result = await users.AddToRoleAsync(user, role);
-        }
-
+        var result = await users.CreateWithRoleAsync(user, password, role);
         if (!result.Succeeded)
         {
             await transaction.RollbackAsync(cancellationToken);

@@ -43,11 +43,7 @@ public sealed class TenantOnboarding(PortalDbContext db, UserManager<PortalUser>
         }
 
         var user = new PortalUser { UserName = email, Email = email, TenantId = created.Id, CreatedAt = now };
-        var result = await users.CreateAsync(user, password);
-        if (result.Succeeded)
-        {
-            result = await users.AddToRoleAsync(user, PortalRoles.TenantAdmin);
-        }
+        var result = await users.CreateWithRoleAsync(user, password, PortalRoles.TenantAdmin);
 
         if (!result.Succeeded)
         {

@@ -53,6 +53,7 @@ public sealed class AuthApiTests(PostgresPortalFixture fixture) : IClassFixture<
 
         var forged = await client.PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = "not-a-token" });
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Null(forged.Headers.Location); // an API client is not sent to the browser's sign-in page
     }
 
     [Fact]
@@ -97,6 +98,9 @@ public sealed class AuthApiTests(PostgresPortalFixture fixture) : IClassFixture<
         { "tenant with capitals", """{"email": "a@b.test", "password": "Passw0rd-Long", "tenant": "Acme"}""", "tenant" },
         { "tenant with a dot", """{"email": "a@b.test", "password": "Passw0rd-Long", "tenant": "ac.me"}""", "tenant" },
         { "reserved tenant", """{"email": "a@b.test", "password": "Passw0rd-Long", "tenant": "platform"}""", "tenant" },
+        { "tenant with a trailing newline", """{"email": "a@b.test", "password": "Passw0rd-Long", "tenant": "acme\n"}""", "tenant" },
+        { "NUL in the email", """{"email": "a\u0000b@b.test", "password": "Passw0rd-Long", "tenant": "nul-email"}""", "email" },
+        { "space in the email", """{"email": "we ird@b.test", "password": "Passw0rd-Long", "tenant": "space-email"}""", "email" },
         { "weak password", """{"email": "weak@b.test", "password": "short", "tenant": "weak-pw"}""", "password" },
         { "password without digits", """{"email": "nodigit@b.test", "password": "PasswordLong", "tenant": "no-digit"}""", "password" },
     };
@@ -116,6 +120,44 @@ public sealed class AuthApiTests(PostgresPortalFixture fixture) : IClassFixture<
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out var messages), $"{why}: no error for '{field}' in {errors}");
         Assert.Contains(messages.EnumerateArray(), m => !string.IsNullOrWhiteSpace(m.GetString()));
+    }
+
+    [Fact]
+    public async Task A_request_without_a_body_is_400_saying_so()
+    {
+        using var client = fixture.Portal.CreateClient();
+
+        var response = await client.PostAsync("/api/v1/auth/register", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The request needs a JSON body.", (await response.JsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_login_with_a_control_character_is_400_not_500()
+    {
+        using var client = fixture.Portal.CreateClient();
+
+        var response = await client.PostAsync("/api/v1/auth/login",
+            new StringContent("""{"email": "a\u0000b@b.test", "password": "x"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
+    public async Task Simultaneous_sign_ups_with_one_email_give_one_account_and_clean_conflicts()
+    {
+        var email = $"race-{Guid.NewGuid():N}@race.test";
+        using var client = fixture.Portal.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            client.PostAsJsonAsync("/api/v1/auth/register",
+                new { email, password = ApiClient.Password, tenant = ApiClient.UniqueTenant("race") })));
+
+        var codes = responses.Select(r => r.StatusCode).ToList();
+        Assert.Equal(1, codes.Count(c => c == HttpStatusCode.OK));
+        Assert.All(codes, c => Assert.Contains(c, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
     }
 
     [Fact]

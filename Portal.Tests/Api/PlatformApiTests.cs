@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Api;
@@ -20,6 +21,23 @@ public sealed class PlatformApiTests(PostgresPortalFixture fixture) : IClassFixt
         var tenants = await (await ops.GetAsync("/api/v1/admin/tenants")).JsonAsync();
         var row = tenants.EnumerateArray().Single(t => t.GetProperty("slug").GetString() == tenant);
         Assert.Equal(1, row.GetProperty("users").GetInt32());
+    }
+
+    [Fact]
+    public async Task Nobody_removes_the_platform_admin_through_the_team()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        var opsId = (await (await ops.GetAsync("/api/v1/users")).JsonAsync()).EnumerateArray()
+            .Single(u => u.GetProperty("email").GetString() == PortalFactory.AdminEmail).GetProperty("id").GetString();
+        var helperEmail = $"helper-{Guid.NewGuid():N}@platform.test";
+        Assert.Equal(HttpStatusCode.Created,
+            (await ops.PostAsJsonAsync("/api/v1/users", new { email = helperEmail, password = ApiClient.Password, role = "TenantAdmin" })).StatusCode);
+        using var helper = await fixture.Portal.SignInAsync(helperEmail, ApiClient.Password);
+
+        var removal = await helper.DeleteAsync($"/api/v1/users/{opsId}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, removal.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ops.GetAsync("/api/v1/me")).StatusCode);
     }
 
     [Fact]

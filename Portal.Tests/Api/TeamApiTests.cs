@@ -37,6 +37,35 @@ public sealed class TeamApiTests(PostgresPortalFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_signed_in_user_of_another_tenant_cannot_accept_but_gets_a_clear_answer()
+    {
+        var tenant = ApiClient.UniqueTenant("inviter");
+        using var admin = await fixture.Portal.SignUpAsync(tenant);
+        using var other = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("other"));
+        var invitation = await (await admin.PostAsJsonAsync("/api/v1/invitations", new { email = $"new@{tenant}.test" })).JsonAsync();
+        var token = Uri.UnescapeDataString(new Uri(invitation.GetProperty("link").GetString()!).Query["?token=".Length..]);
+
+        var asOther = await other.PostAsJsonAsync("/api/v1/auth/accept-invitation", new { token, password = ApiClient.Password });
+        Assert.Equal(HttpStatusCode.Conflict, asOther.StatusCode);
+        Assert.Contains("Sign out", (await asOther.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var anonymous = fixture.Portal.CreateClient();
+        Assert.Equal(HttpStatusCode.OK,
+            (await anonymous.PostAsJsonAsync("/api/v1/auth/accept-invitation", new { token, password = ApiClient.Password })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invitation_for_an_address_that_could_never_sign_in_is_refused()
+    {
+        using var admin = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("odd"));
+
+        var response = await admin.PostAsJsonAsync("/api/v1/invitations", new { email = "we ird@odd.test" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
     public async Task A_revoked_invitation_cannot_be_accepted_nor_revoked_twice()
     {
         var tenant = ApiClient.UniqueTenant("revoke");
@@ -70,8 +99,15 @@ public sealed class TeamApiTests(PostgresPortalFixture fixture) : IClassFixture<
         var devId = added.GetProperty("id").GetString();
         Assert.Equal(["TenantMember"], added.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
+        using var dev = await fixture.Portal.SignInAsync($"dev@{tenant}.test", ApiClient.Password);
+        Assert.Equal(HttpStatusCode.OK, (await dev.GetAsync("/api/v1/me")).StatusCode);
+
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.DeleteAsync($"/api/v1/users/{adminId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/users/{devId}")).StatusCode);
+
+        // The removed user's token stops working at once, though it has not expired.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await dev.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await dev.GetAsync("/api/v1/users")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/v1/users/{devId}")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized,
             (await fixture.Portal.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = $"dev@{tenant}.test", password = ApiClient.Password })).StatusCode);

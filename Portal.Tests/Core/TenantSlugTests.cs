@@ -21,6 +21,7 @@ public sealed class TenantSlugTests
     [InlineData("ac_me", "lowercase letters, digits and hyphens")]
     [InlineData("ac.me", "lowercase letters, digits and hyphens")]
     [InlineData("ac--me", "two hyphens")]
+    [InlineData("acme\n", "lowercase letters, digits and hyphens")]
     [InlineData("platform", "reserved")]
     [InlineData("admin", "reserved")]
     public void Invalid_slugs_say_why(string? slug, string reason)

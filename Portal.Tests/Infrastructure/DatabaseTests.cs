@@ -44,6 +44,29 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task A_self_registered_account_is_never_promoted_to_platform_admin()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("portal-promote-").FullName;
+        try
+        {
+            var tenant = ApiClient.UniqueTenant("sneaky");
+            await using (var first = new PortalFactory(null, dataDirectory))
+            {
+                using var signedUp = await first.SignUpAsync(tenant, email: "ops@corp.test");
+            }
+
+            // The operator now configures that same address as the platform admin: the portal refuses to start.
+            await using var second = new PortalFactory(null, dataDirectory, adminEmail: "ops@corp.test");
+            var error = Assert.ThrowsAny<Exception>(() => second.CreateClient());
+            Assert.Contains("belongs to a tenant", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task PostgreSQL_migrations_apply_and_a_restart_loses_nothing()
     {
         await using var database = await PostgresDatabase.RequireAsync();

@@ -7,7 +7,8 @@ namespace Portal.Tests.Support;
 /// The whole portal in-process, on a real database: PostgreSQL when a connection string is given, otherwise
 /// SQLite in a fresh data directory. The first platform admin comes from configuration, as in production.
 /// </summary>
-public sealed class PortalFactory(string? postgresConnectionString, string dataDirectory) : WebApplicationFactory<Program>
+public sealed class PortalFactory(string? postgresConnectionString, string dataDirectory, string adminEmail = PortalFactory.AdminEmail)
+    : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "ops@platform.test";
     public const string AdminPassword = "Admin-Passw0rd";
@@ -19,7 +20,7 @@ public sealed class PortalFactory(string? postgresConnectionString, string dataD
         builder.UseEnvironment("Production");
         builder.UseSetting("ConnectionStrings:Postgres", postgresConnectionString ?? "");
         builder.UseSetting("Portal:DataDirectory", DataDirectory);
-        builder.UseSetting("Portal:Admin:Email", AdminEmail);
+        builder.UseSetting("Portal:Admin:Email", adminEmail);
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }

@@ -93,14 +93,14 @@ public static class AuthApi
 }
 
 public sealed record RegisterRequest(
-    [Required, EmailAddress, MaxLength(256)] string Email,
+    [Required, UserEmail] string Email,
     [Required, MaxLength(128)] string Password,
     [Required, TenantSlug] string Tenant);
 
 public sealed record RegisterResponse(string Tenant, string Email);
 
 public sealed record LoginRequest(
-    [Required, MaxLength(256)] string Email,
+    [Required, UserEmail] string Email,
     [Required, MaxLength(128)] string Password);
 
 public sealed record AcceptInvitationRequest(

@@ -22,7 +22,9 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         {
             Status = badRequest.StatusCode,
             Title = "The request is not valid.",
-            Detail = json is null ? badRequest.Message : "The request body is not valid JSON for this operation.",
+            Detail = json is not null ? "The request body is not valid JSON for this operation."
+                : badRequest.StatusCode == StatusCodes.Status415UnsupportedMediaType ? "Send the body as JSON (Content-Type: application/json)."
+                : "The request needs a JSON body.",
         };
         if (json is not null)
         {

@@ -89,19 +89,18 @@ public static class TeamApi
 }
 
 public sealed record AddUserRequest(
-    [Required, EmailAddress, MaxLength(256)] string Email,
+    [Required, UserEmail] string Email,
     [Required, MaxLength(128)] string Password,
     [MaxLength(32)] string? Role);
 
 public sealed record InviteRequest(
-    [Required, EmailAddress, MaxLength(256)] string Email,
+    [Required, UserEmail] string Email,
     [MaxLength(32)] string? Role);
 
 public sealed record InvitationResponse(
-    Guid Id, string Email, string Role, string Status, string InvitedBy,
+    Guid Id, string Email, string Role, InvitationStatus Status, string InvitedBy,
     DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? Link)
 {
     public static InvitationResponse From(Invitation i, TimeProvider clock, string? link) =>
-        new(i.Id, i.Email, i.Role, i.StatusAt(clock.GetUtcNow()).ToString().ToLowerInvariant(), i.InvitedBy,
-            i.CreatedAt, i.ExpiresAt, link);
+        new(i.Id, i.Email, i.Role, i.StatusAt(clock.GetUtcNow()), i.InvitedBy, i.CreatedAt, i.ExpiresAt, link);
 }

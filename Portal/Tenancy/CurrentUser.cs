@@ -12,9 +12,9 @@ namespace Portal.Tenancy;
 /// </summary>
 public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor) : ITenantContext
 {
-    private ClaimsPrincipal? circuitPrincipal;
+    private Func<ClaimsPrincipal>? principalSource;
 
-    public ClaimsPrincipal Principal => circuitPrincipal ?? httpContextAccessor.HttpContext?.User ?? new ClaimsPrincipal();
+    public ClaimsPrincipal Principal => principalSource?.Invoke() ?? httpContextAccessor.HttpContext?.User ?? new ClaimsPrincipal();
 
     public Guid? TenantId =>
         Guid.TryParse(Principal.FindFirstValue(PortalClaimTypes.TenantId), out var id) ? id : null;
@@ -25,7 +25,16 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor) : ITen
 
     public string? Email => Principal.FindFirstValue(ClaimTypes.Email) ?? Principal.Identity?.Name;
 
-    internal void SetCircuitPrincipal(ClaimsPrincipal principal) => circuitPrincipal = principal;
+    internal void UseCircuitPrincipal(ClaimsPrincipal principal) => principalSource = () => principal;
+
+    /// <summary>Acts as whoever <paramref name="owner"/> is, now and later (a component's own scope follows its circuit).</summary>
+    internal void Follow(CurrentUser owner)
+    {
+        if (!ReferenceEquals(owner, this))
+        {
+            principalSource = () => owner.Principal;
+        }
+    }
 }
 
 /// <summary>Keeps <see cref="CurrentUser"/> in step with the circuit's authentication state.</summary>
@@ -36,7 +45,7 @@ internal sealed class CurrentUserCircuitHandler(AuthenticationStateProvider auth
     {
         authenticationStateProvider.AuthenticationStateChanged += OnAuthenticationChanged;
         var state = await authenticationStateProvider.GetAuthenticationStateAsync();
-        currentUser.SetCircuitPrincipal(state.User);
+        currentUser.UseCircuitPrincipal(state.User);
     }
 
     private void OnAuthenticationChanged(Task<AuthenticationState> task) =>
@@ -46,11 +55,12 @@ internal sealed class CurrentUserCircuitHandler(AuthenticationStateProvider auth
     {
         try
         {
-            currentUser.SetCircuitPrincipal((await task).User);
+            currentUser.UseCircuitPrincipal((await task).User);
         }
-        catch (InvalidOperationException)
+        catch (Exception)
         {
-            currentUser.SetCircuitPrincipal(new ClaimsPrincipal());
+            // No authentication state is no signed-in user.
+            currentUser.UseCircuitPrincipal(new ClaimsPrincipal());
         }
     }
 

@@ -16,7 +16,10 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             [FromForm] string? returnUrl) =>
         {
             await signInManager.SignOutAsync();
-            return TypedResults.LocalRedirect($"~/{returnUrl}");
+            var target = returnUrl is { Length: > 0 } && IdentityRedirectManager.IsLocalRelative(returnUrl)
+                ? $"~/{returnUrl.TrimStart('/')}"
+                : "~/";
+            return TypedResults.LocalRedirect(target);
         });
 
         return accountGroup;

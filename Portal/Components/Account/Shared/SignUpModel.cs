@@ -7,8 +7,7 @@ namespace Portal.Components.Account.Shared;
 public sealed class SignUpModel
 {
     [Required(ErrorMessage = "Your email is required.")]
-    [EmailAddress(ErrorMessage = "This is not an email address.")]
-    [MaxLength(256, ErrorMessage = "The email must be at most 256 characters long.")]
+    [UserEmail]
     [Display(Name = "Email")]
     public string Email { get; set; } = "";
 

@@ -5,7 +5,7 @@ namespace Portal.Components.Pages.Team;
 
 public sealed class InviteModel
 {
-    [Required, EmailAddress, MaxLength(256)]
+    [Required, UserEmail]
     public string Email { get; set; } = "";
 
     [Required]
@@ -14,7 +14,7 @@ public sealed class InviteModel
 
 public sealed class AddUserModel
 {
-    [Required, EmailAddress, MaxLength(256)]
+    [Required, UserEmail]
     public string Email { get; set; } = "";
 
     [Required, StringLength(128, MinimumLength = 8, ErrorMessage = "The password must be 8 to 128 characters long.")]

@@ -11,11 +11,32 @@ namespace Portal.Components.Shared;
 public abstract class TenantComponentBase<TService> : OwningComponentBase<TService>
     where TService : notnull
 {
+    private readonly CancellationTokenSource aborted = new();
+
     [Inject] private CurrentUser CircuitUser { get; set; } = default!;
+
+    /// <summary>
+    /// Cancelled when the component goes away (the user navigated on or left): pass it to every service call, so
+    /// work for a page nobody looks at stops, and Blazor drops the cancelled task quietly.
+    /// </summary>
+    protected CancellationToken Aborted { get; }
+
+    protected TenantComponentBase() => Aborted = aborted.Token;
 
     public override Task SetParametersAsync(ParameterView parameters)
     {
         ScopedServices.GetRequiredService<CurrentUser>().Follow(CircuitUser);
         return base.SetParametersAsync(parameters);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            aborted.Cancel();
+            aborted.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+
+namespace Portal.E2E.Support;
+
+/// <summary>
+/// Base of the browser tests: fresh browser contexts against the shared portal, and numbered screenshots of
+/// each step in <c>TestResults/e2e/&lt;test&gt;/NN-step.png</c> (plus one of every open page when the test fails).
+/// </summary>
+public abstract class PortalTest(PortalServer server, PlaywrightBrowser browser) : IAsyncLifetime
+{
+    private readonly List<IBrowserContext> contexts = [];
+    private readonly Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private int step;
+
+    protected PortalServer Server => server;
+
+    /// <summary>This test's screenshot folder (emptied when the test starts).</summary>
+    protected string ScreenshotDirectory { get; private set; } = "";
+
+    public virtual ValueTask InitializeAsync()
+    {
+        var test = TestContext.Current.TestMethod?.MethodName ?? GetType().Name;
+        ScreenshotDirectory = Path.Combine(RepoPaths.ResultsDirectory, test);
+        if (Directory.Exists(ScreenshotDirectory))
+        {
+            Directory.Delete(ScreenshotDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(ScreenshotDirectory);
+        return ValueTask.CompletedTask;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+        {
+            foreach (var page in contexts.SelectMany(c => c.Pages).Where(p => !p.IsClosed))
+            {
+                try
+                {
+                    await ScreenshotAsync(page, "failure");
+                }
+                catch (PlaywrightException)
+                {
+                    // The page may be gone with the browser; the test's own failure says more.
+                }
+            }
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A page in a new browser context: its own cookies, so its own signed-in user (or none).</summary>
+    protected async Task<IPage> NewPageAsync()
+    {
+        var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+            Locale = "en-US",
+            ColorScheme = ColorScheme.Light,
+        });
+        context.SetDefaultTimeout(30_000);
+        contexts.Add(context);
+        await Blazor.InstrumentAsync(context);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves <c>NN-<paramref name="name"/>.png</c>, NN counting this test's screenshots.</summary>
+    protected async Task ScreenshotAsync(IPage page, string name)
+    {
+        var file = $"{Interlocked.Increment(ref step):00}-{name}.png";
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, file), FullPage = true });
+        TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {file}  {page.Url}");
+    }
+}

@@ -1,20 +1,11 @@
-using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
+using Portal.Core.Common;
 
 namespace Portal.Core.Tenancy;
 
 /// <summary>Validation attribute applying <see cref="TenantSlug"/>'s rules, for forms and API models.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
-public sealed class TenantSlugAttribute : ValidationAttribute
+public sealed class TenantSlugAttribute : StringRuleAttribute
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
-    {
-        if (value is null or "")
-        {
-            return ValidationResult.Success; // [Required] reports a missing value.
-        }
-
-        return TenantSlug.TryValidate(value as string, out var error)
-            ? ValidationResult.Success
-            : new ValidationResult(error, validationContext.MemberName is { } member ? [member] : null);
-    }
+    protected override bool TryValidate(string value, [NotNullWhen(false)] out string? error) =>
+        TenantSlug.TryValidate(value, out error);
 }

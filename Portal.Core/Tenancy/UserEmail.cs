@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
+using Portal.Core.Common;
 
 namespace Portal.Core.Tenancy;
 
@@ -33,18 +34,8 @@ public static class UserEmail
 }
 
 /// <summary>Validation attribute applying <see cref="UserEmail"/>'s rules, for forms and API models.</summary>
-[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field | AttributeTargets.Parameter)]
-public sealed class UserEmailAttribute : ValidationAttribute
+public sealed class UserEmailAttribute : StringRuleAttribute
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
-    {
-        if (value is null or "")
-        {
-            return ValidationResult.Success; // [Required] reports a missing value.
-        }
-
-        return UserEmail.TryValidate(value as string, out var error)
-            ? ValidationResult.Success
-            : new ValidationResult(error, validationContext.MemberName is { } member ? [member] : null);
-    }
+    protected override bool TryValidate(string value, [NotNullWhen(false)] out string? error) =>
+        UserEmail.TryValidate(value, out error);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
+using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
@@ -64,6 +65,7 @@ public static class DependencyInjection
         services.AddScoped<TenantOnboarding>();
         services.AddScoped<TeamService>();
         services.AddScoped<TenantDirectory>();
+        services.AddScoped<CartridgeCatalogue>();
         return builder;
     }
 

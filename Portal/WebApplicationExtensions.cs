@@ -31,6 +31,7 @@ public static class WebApplicationExtensions
         app.MapMeApi();
         app.MapTeamApi();
         app.MapAdminApi();
+        app.MapCartridgesApi();
         app.MapOpenApi("/openapi/{documentName}.json");
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

@@ -5,13 +5,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
+using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Identity;
 
 namespace Portal.Infrastructure.Persistence;
 
 /// <summary>
-/// At start-up, before the portal serves anything: applies migrations, creates the roles and, when configured,
-/// the first platform admin (in the reserved platform tenant). Idempotent.
+/// At start-up, before the portal serves anything: applies migrations, creates the roles, when configured the
+/// first platform admin (in the reserved platform tenant), and the built-in cartridges. Idempotent.
 /// </summary>
 public sealed class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
@@ -37,6 +38,7 @@ public sealed class DatabaseInitializer(
         }
 
         await EnsurePlatformAdminAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), cancellationToken);
+        await services.GetRequiredService<CartridgeCatalogue>().SeedBuiltInAsync(cancellationToken);
     }
 
     private async Task EnsurePlatformAdminAsync(PortalDbContext db, UserManager<PortalUser> users, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Cartridges;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Identity;
 
@@ -22,6 +23,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<Cartridge> Cartridges => Set<Cartridge>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

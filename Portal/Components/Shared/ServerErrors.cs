@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Components.Forms;
 
-namespace Portal.Components.Account.Shared;
+namespace Portal.Components.Shared;
 
-internal static class ServerErrors
+public static class ServerErrors
 {
     /// <summary>
     /// Shows errors the server found (a taken tenant name, a weak password) next to their fields. Keys are the

@@ -1,0 +1,88 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Core.Cartridges;
+using Portal.Infrastructure.Cartridges;
+using Portal.Tenancy;
+
+namespace Portal.Api;
+
+/// <summary>The cartridge catalogue: everyone reads it, platform admins register new cartridges.</summary>
+public static class CartridgesApi
+{
+    public static IEndpointRouteBuilder MapCartridgesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/cartridges").WithTags("Cartridges").RequireAuthorization(PortalPolicies.ApiUser);
+
+        api.MapGet("/", ListAsync).WithName("ListCartridges").WithSummary("The runtimes applications can be created from.");
+        api.MapGet("/{name}", GetAsync).WithName("GetCartridge").WithSummary("One cartridge.");
+        api.MapPost("/", RegisterAsync).WithName("RegisterCartridge")
+            .WithSummary("Registers a cartridge: any image, its port and health check (platform admin).")
+            .RequireAuthorization(PortalPolicies.PlatformAdmin);
+        return app;
+    }
+
+    public static async Task<Ok<IEnumerable<CartridgeResponse>>> ListAsync(CartridgeCatalogue catalogue, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await catalogue.ListAsync(cancellationToken)).Select(CartridgeResponse.From));
+
+    public static async Task<Results<Ok<CartridgeResponse>, NotFound>> GetAsync(
+        string name, CartridgeCatalogue catalogue, CancellationToken cancellationToken) =>
+        await catalogue.FindAsync(name, cancellationToken) is { } cartridge
+            ? TypedResults.Ok(CartridgeResponse.From(cartridge))
+            : TypedResults.NotFound();
+
+    public static async Task<Results<Created<CartridgeResponse>, ProblemHttpResult>> RegisterAsync(
+        RegisterCartridgeRequest request, CartridgeCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.RegisterAsync(request.ToDefinition(), cancellationToken);
+        return result.Succeeded
+            ? TypedResults.Created($"/api/v1/cartridges/{result.Value!.Name}", CartridgeResponse.From(result.Value))
+            : result.Failure!.Problem();
+    }
+}
+
+public sealed record RegisterCartridgeRequest(
+    [Required, MaxLength(40)] string Name,
+    [Required, MaxLength(100)] string DisplayName,
+    [Required, MaxLength(40)] string Version,
+    CartridgeCategory? Category,
+    [Required, MaxLength(255)] string Image,
+    [Required] int? ContainerPort,
+    HealthCheckKind? HealthCheck,
+    [MaxLength(256)] string? HealthCheckPath,
+    Dictionary<string, string>? Environment,
+    double? CpuLimit,
+    int? MemoryLimitMb,
+    [MaxLength(256)] string? PersistencePath,
+    List<string>? ExportedVariables)
+{
+    public CartridgeDefinition ToDefinition()
+    {
+        var defaults = new CartridgeDefinition { Name = "", DisplayName = "", Version = "", Image = "", ContainerPort = 0 };
+        return new CartridgeDefinition
+        {
+            Name = Name,
+            DisplayName = DisplayName,
+            Version = Version,
+            Category = Category ?? defaults.Category,
+            Image = Image,
+            ContainerPort = ContainerPort ?? 0,
+            HealthCheck = HealthCheck ?? defaults.HealthCheck,
+            HealthCheckPath = HealthCheckPath ?? defaults.HealthCheckPath,
+            Environment = Environment ?? [],
+            CpuLimit = CpuLimit ?? defaults.CpuLimit,
+            MemoryLimitMb = MemoryLimitMb ?? defaults.MemoryLimitMb,
+            PersistencePath = PersistencePath,
+            ExportedVariables = ExportedVariables ?? [],
+        };
+    }
+}
+
+public sealed record CartridgeResponse(
+    string Name, string DisplayName, string Version, CartridgeCategory Category, string Image, int ContainerPort,
+    HealthCheckKind HealthCheck, string? HealthCheckPath, IReadOnlyDictionary<string, string> Environment,
+    double CpuLimit, int MemoryLimitMb, string? PersistencePath, IReadOnlyList<string> ExportedVariables, bool BuiltIn)
+{
+    public static CartridgeResponse From(Cartridge c) =>
+        new(c.Name, c.DisplayName, c.Version, c.Category, c.Image, c.ContainerPort, c.HealthCheck, c.HealthCheckPath,
+            c.Environment, c.CpuLimit, c.MemoryLimitMb, c.PersistencePath, c.ExportedVariables, c.BuiltIn);
+}

@@ -1,0 +1,57 @@
+using Portal.Core.Tenancy;
+
+namespace Portal.Core.Applications;
+
+/// <summary>One container of a cluster, with its lifecycle and when each step happened.</summary>
+public sealed class Member : ITenantOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid TenantId { get; set; }
+
+    public Guid ApplicationId { get; init; }
+
+    public Guid PartitionId { get; init; }
+
+    /// <summary>The Docker container, once created.</summary>
+    public string? ContainerId { get; set; }
+
+    public MemberState State { get; private set; } = MemberState.Created;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public DateTimeOffset? ActiveAt { get; private set; }
+
+    public DateTimeOffset? DrainingAt { get; private set; }
+
+    public DateTimeOffset? TerminatedAt { get; private set; }
+
+    public DateTimeOffset? FaultedAt { get; private set; }
+
+    /// <summary>Why it faulted, in words for the tenant (no secrets).</summary>
+    public string? FaultReason { get; private set; }
+
+    /// <summary>Moves the member on; refuses a move the lifecycle does not allow (e.g. Terminated back to Active).</summary>
+    public void MoveTo(MemberState next, DateTimeOffset now, string? reason = null)
+    {
+        if (!MemberLifecycle.CanMove(State, next))
+        {
+            throw new InvalidOperationException($"A member cannot go from {State} to {next}.");
+        }
+
+        State = next;
+        switch (next)
+        {
+            case MemberState.Starting: StartedAt = now; break;
+            case MemberState.Active: ActiveAt = now; break;
+            case MemberState.Draining: DrainingAt = now; break;
+            case MemberState.Terminated: TerminatedAt = now; break;
+            case MemberState.Faulted:
+                FaultedAt = now;
+                FaultReason = reason;
+                break;
+        }
+    }
+}

@@ -15,6 +15,7 @@ RUN dotnet restore Portal/Portal.csproj
 COPY Portal.Core/ Portal.Core/
 COPY Portal.Infrastructure/ Portal.Infrastructure/
 COPY Portal/ Portal/
+COPY cartridges/ cartridges/
 RUN dotnet publish Portal/Portal.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Cartridges;
+using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
@@ -66,6 +67,11 @@ public static class DependencyInjection
         services.AddScoped<TeamService>();
         services.AddScoped<TenantDirectory>();
         services.AddScoped<CartridgeCatalogue>();
+
+        services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CartridgeImageOptions>().BindConfiguration(CartridgeImageOptions.Section);
+        services.AddSingleton<DockerEngines>();
+        services.AddSingleton<CartridgeImages>();
         return builder;
     }
 

@@ -1,0 +1,147 @@
+using System.Formats.Tar;
+using System.Net.Sockets;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Cartridges;
+using Portal.Core.Common;
+
+namespace Portal.Infrastructure.Docker;
+
+/// <summary>Whether a cartridge's image is on the engine, and if not, whether the portal can build it.</summary>
+public enum CartridgeImageState
+{
+    Present,
+    Missing,
+    CannotBuild,
+    EngineUnreachable,
+}
+
+public sealed record CartridgeImageStatus(CartridgeImageState State, string Message);
+
+/// <summary>
+/// The images of the cartridges on the local engine: which are there, and building the built-in ones from their
+/// Dockerfiles (with progress), from a local base image where the engine has one.
+/// </summary>
+public sealed class CartridgeImages(
+    DockerEngines engines,
+    IOptions<CartridgeImageOptions> options,
+    ILogger<CartridgeImages> logger)
+{
+    public async Task<CartridgeImageStatus> StatusAsync(Cartridge cartridge, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await ImageExistsAsync(cartridge.Image, cancellationToken))
+            {
+                return new(CartridgeImageState.Present, $"{cartridge.Image} is on the engine.");
+            }
+
+            return BuildContextOf(cartridge) is { } context
+                ? new(CartridgeImageState.Missing, $"{cartridge.Image} is missing; the portal can build it from {context}.")
+                : new(CartridgeImageState.CannotBuild,
+                    $"{cartridge.Image} is missing and the portal cannot build it: load it into the engine (docker load or docker pull).");
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            return new(CartridgeImageState.EngineUnreachable, $"The Docker engine does not answer: {e.Message}");
+        }
+    }
+
+    /// <summary>Builds the cartridge's image from its Dockerfile, reporting the build's output line by line.</summary>
+    public async Task<Result<bool>> BuildAsync(Cartridge cartridge, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        if (BuildContextOf(cartridge) is not { } context)
+        {
+            return Failure.Validation("image", $"The portal has no Dockerfile for {cartridge.Name}; load {cartridge.Image} into the engine.");
+        }
+
+        var buildArgs = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            if (options.Value.LocalBaseImages.TryGetValue(cartridge.Name, out var localBase)
+                && await ImageExistsAsync(localBase, cancellationToken))
+            {
+                buildArgs["BASE_IMAGE"] = localBase;
+                progress.Report($"Building {cartridge.Image} from the local base image {localBase}");
+            }
+            else
+            {
+                progress.Report($"Building {cartridge.Image} from its Dockerfile's default base image");
+            }
+
+            using var tar = new MemoryStream();
+            await TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false, cancellationToken);
+            tar.Position = 0;
+
+            string? error = null;
+            var messages = new Progress<JSONMessage>(message =>
+            {
+                if (message.Error is { } failure)
+                {
+                    error = failure.Message;
+                }
+
+                var line = (message.Stream ?? message.Status ?? message.ErrorMessage)?.TrimEnd();
+                if (!string.IsNullOrEmpty(line))
+                {
+                    progress.Report(line);
+                }
+            });
+            await engines.Local.Images.BuildImageFromDockerfileAsync(
+                new ImageBuildParameters
+                {
+                    Tags = [cartridge.Image],
+                    BuildArgs = buildArgs,
+                    Remove = true,
+                    ForceRemove = true,
+                    Labels = new Dictionary<string, string> { ["portal.cartridge"] = cartridge.Name },
+                },
+                tar, authConfigs: null, headers: null, messages, cancellationToken);
+
+            if (error is not null || !await ImageExistsAsync(cartridge.Image, cancellationToken))
+            {
+                logger.LogWarning("Building the image of cartridge {Cartridge} failed: {Error}", cartridge.Name, error);
+                return Failure.Validation("image", $"Building {cartridge.Image} failed: {error ?? "the image is not there afterwards"}");
+            }
+
+            progress.Report($"Built {cartridge.Image}");
+            return true;
+        }
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            return Failure.Validation("image", $"The Docker engine does not answer: {e.Message}");
+        }
+    }
+
+    private string? BuildContextOf(Cartridge cartridge)
+    {
+        if (!cartridge.BuiltIn || string.IsNullOrEmpty(cartridge.BuildContext))
+        {
+            return null;
+        }
+
+        // BuildContext is "cartridges/<name>" (relative to the repository); the portal carries a copy of cartridges/.
+        var folder = Path.Combine(options.Value.Directory, Path.GetFileName(cartridge.BuildContext));
+        return File.Exists(Path.Combine(folder, "Dockerfile")) ? folder : null;
+    }
+
+    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engines.Local.Images.InspectImageAsync(image, cancellationToken);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsUnreachable(Exception e) =>
+        e is HttpRequestException or SocketException or TimeoutException or IOException
+        || (e is DockerApiException api && (int)api.StatusCode >= 500)
+        || e.InnerException is { } inner && IsUnreachable(inner);
+}

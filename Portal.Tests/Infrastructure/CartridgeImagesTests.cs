@@ -1,4 +1,3 @@
-using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -35,7 +34,7 @@ public sealed class CartridgeImagesTests
 
             containerId = await RunHardenedAsync(engines.Local, cartridge);
             var port = await PublishedPortAsync(engines.Local, containerId, cartridge.ContainerPort);
-            var body = await GetWhenUpAsync(new Uri($"http://127.0.0.1:{port}/"));
+            var body = await HttpProbe.GetWhenUpAsync(new Uri($"http://127.0.0.1:{port}/"));
             Assert.Contains("no code deployed", body, StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -108,29 +107,6 @@ public sealed class CartridgeImagesTests
         var binding = inspected.NetworkSettings.Ports[$"{containerPort}/tcp"].Single();
         Assert.Equal("127.0.0.1", binding.HostIP);
         return int.Parse(binding.HostPort, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string> GetWhenUpAsync(Uri uri)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync(uri);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return await response.Content.ReadAsStringAsync();
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && DateTime.UtcNow < deadline)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{uri} did not answer 200 within 20 s");
-            await Task.Delay(200);
-        }
     }
 
     private static async Task RemoveImageAsync(IDockerClient docker, string image)

@@ -1,0 +1,57 @@
+namespace Portal.Core.Applications;
+
+/// <summary>
+/// Port: one partition's container engine as the portal uses it. Members are containers labelled with their
+/// tenant, application, cluster and member ids, so what runs can always be found again (after a restart too).
+/// </summary>
+public interface IContainerRuntime
+{
+    /// <summary>Creates and starts a member's container, hardened, its port published on 127.0.0.1 only.</summary>
+    Task<ObservedContainer> StartAsync(MemberSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Every container of the portal on this engine, running or not.</summary>
+    Task<IReadOnlyList<ObservedContainer>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stops (with a grace period for requests in flight) and removes a container; gone already is fine.</summary>
+    Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything needed to run one member.</summary>
+public sealed record MemberSpec
+{
+    public required Guid TenantId { get; init; }
+
+    public required Guid ApplicationId { get; init; }
+
+    public required Guid ClusterId { get; init; }
+
+    public required Guid MemberId { get; init; }
+
+    public required string Image { get; init; }
+
+    public required int ContainerPort { get; init; }
+
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    public double CpuLimit { get; init; } = 0.5;
+
+    public int MemoryLimitMb { get; init; } = 256;
+
+    /// <summary>The name other members of the tenant reach it by on the tenant's network (e.g. the application's name).</summary>
+    public string? NetworkAlias { get; init; }
+
+    /// <summary>A named volume mounted at <see cref="VolumePath"/> (data cartridges), kept when the member goes.</summary>
+    public string? VolumeName { get; init; }
+
+    public string? VolumePath { get; init; }
+}
+
+/// <summary>A portal container as the engine reports it.</summary>
+public sealed record ObservedContainer(
+    string ContainerId,
+    Guid TenantId,
+    Guid ApplicationId,
+    Guid ClusterId,
+    Guid MemberId,
+    bool Running,
+    int? PublishedPort);

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Portal.Core.Applications;
+
+namespace Portal.Infrastructure.Docker;
+
+/// <summary>
+/// Members as Docker containers on one engine. Every container is hardened: no privileged mode, all
+/// capabilities dropped, no privilege gain, CPU, memory and pids limits, its port published on 127.0.0.1 only,
+/// never the Docker socket. Members of a tenant share that tenant's own bridge network.
+/// </summary>
+public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRuntime
+{
+    public const string TenantLabel = "portal.tenant";
+    public const string ApplicationLabel = "portal.application";
+    public const string ClusterLabel = "portal.cluster";
+    public const string MemberLabel = "portal.member";
+    public const long PidsLimit = 256;
+
+    public static string NetworkOf(Guid tenantId) => $"portal-tenant-{tenantId:N}";
+
+    public async Task<ObservedContainer> StartAsync(MemberSpec spec, CancellationToken cancellationToken)
+    {
+        var network = await EnsureTenantNetworkAsync(spec.TenantId, cancellationToken);
+        var port = $"{spec.ContainerPort}/tcp";
+        var labels = new Dictionary<string, string>
+        {
+            [TenantLabel] = spec.TenantId.ToString(),
+            [ApplicationLabel] = spec.ApplicationId.ToString(),
+            [ClusterLabel] = spec.ClusterId.ToString(),
+            [MemberLabel] = spec.MemberId.ToString(),
+        };
+        var mounts = spec is { VolumeName: { } volume, VolumePath: { } path }
+            ? new List<Mount> { new() { Type = "volume", Source = volume, Target = path } }
+            : [];
+
+        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = $"portal-{spec.MemberId:N}",
+            Image = spec.Image,
+            Labels = labels,
+            Env = [.. spec.Environment.Select(e => $"{e.Key}={e.Value}")],
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
+            HostConfig = new HostConfig
+            {
+                Privileged = false,
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                PidsLimit = PidsLimit,
+                Memory = spec.MemoryLimitMb * 1024L * 1024L,
+                MemorySwap = spec.MemoryLimitMb * 1024L * 1024L,
+                NanoCPUs = (long)(spec.CpuLimit * 1e9),
+                PortBindings = new Dictionary<string, IList<PortBinding>>
+                {
+                    [port] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }],
+                },
+                Mounts = mounts,
+                NetworkMode = network,
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.No },
+                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "10m", ["max-file"] = "2" } },
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>
+                {
+                    [network] = new() { Aliases = spec.NetworkAlias is { } alias ? [alias] : [] },
+                },
+            },
+        }, cancellationToken);
+
+        try
+        {
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
+        }
+        catch
+        {
+            await RemoveAsync(created.ID, TimeSpan.Zero, CancellationToken.None);
+            throw;
+        }
+
+        var inspected = await docker.Containers.InspectContainerAsync(created.ID, cancellationToken);
+        return new ObservedContainer(created.ID, spec.TenantId, spec.ApplicationId, spec.ClusterId, spec.MemberId,
+            inspected.State.Running, PublishedPort(inspected.NetworkSettings?.Ports, spec.ContainerPort));
+    }
+
+    public async Task<IReadOnlyList<ObservedContainer>> ListAsync(CancellationToken cancellationToken)
+    {
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [MemberLabel] = true } },
+        }, cancellationToken);
+
+        return
+        [
+            .. containers.Select(c => new ObservedContainer(
+                c.ID,
+                ParseLabel(c.Labels, TenantLabel),
+                ParseLabel(c.Labels, ApplicationLabel),
+                ParseLabel(c.Labels, ClusterLabel),
+                ParseLabel(c.Labels, MemberLabel),
+                c.State == "running",
+                c.Ports?.FirstOrDefault(p => p.IP == "127.0.0.1" && p.PublicPort > 0)?.PublicPort)),
+        ];
+    }
+
+    public async Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (grace > TimeSpan.Zero)
+            {
+                await docker.Containers.StopContainerAsync(containerId,
+                    new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds) }, cancellationToken);
+            }
+
+            await docker.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Gone already: that is what was asked.
+        }
+    }
+
+    private async Task<string> EnsureTenantNetworkAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var name = NetworkOf(tenantId);
+        var existing = await docker.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
+        }, cancellationToken);
+        if (existing.Any(n => n.Name == name))
+        {
+            return name;
+        }
+
+        try
+        {
+            await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            {
+                Name = name,
+                Driver = "bridge",
+                CheckDuplicate = true,
+                Labels = new Dictionary<string, string> { [TenantLabel] = tenantId.ToString() },
+            }, cancellationToken);
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Created meanwhile by another start of the same tenant.
+        }
+
+        return name;
+    }
+
+    private static int? PublishedPort(IDictionary<string, IList<PortBinding>>? ports, int containerPort) =>
+        ports is not null && ports.TryGetValue($"{containerPort}/tcp", out var bindings)
+            ? bindings?.Where(b => b.HostIP == "127.0.0.1").Select(b => (int?)int.Parse(b.HostPort, CultureInfo.InvariantCulture)).FirstOrDefault()
+            : null;
+
+    private static Guid ParseLabel(IDictionary<string, string>? labels, string label) =>
+        labels is not null && labels.TryGetValue(label, out var value) && Guid.TryParse(value, out var id) ? id : Guid.Empty;
+}

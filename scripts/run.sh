@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-if ! bash scripts/start-services.sh --docker-only; then
-  echo "!! warning: the Docker engine could not be started; the portal runs, but deployments will fail" >&2
+# The Docker engine, and the local base images the built-in cartridges build from where no registry is reachable.
+if ! bash scripts/start-services.sh --no-postgres; then
+  echo "!! warning: the Docker engine or the local base images are not ready; the portal runs, but cartridge images cannot be built" >&2
 fi
 
 export ASPNETCORE_URLS="${PORTAL_URLS:-${ASPNETCORE_URLS:-http://127.0.0.1:5000}}"

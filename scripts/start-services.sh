@@ -6,16 +6,19 @@
 # and writes the connection settings to ${PORTAL_ENV_FILE:-.ci/services.env}.
 #
 # Flags:  --no-images    skip building the base images
-#         --docker-only  only make sure dockerd is running (used by scripts/run.sh)
+#         --docker-only  only make sure dockerd is running
+#         --no-postgres  dockerd and the base images, not PostgreSQL (used by scripts/run.sh)
 set -euo pipefail
 
 WANT_IMAGES=1
 DOCKER_ONLY=0
+WANT_POSTGRES=1
 for arg in "$@"; do
   case "$arg" in
     --no-images) WANT_IMAGES=0 ;;
     --docker-only) DOCKER_ONLY=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    --no-postgres) WANT_POSTGRES=0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "start-services.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -175,6 +178,11 @@ if [[ $WANT_IMAGES -eq 1 ]]; then
   build_images
 else
   echo "==> base images: skipped (--no-images)"
+fi
+
+if [[ $WANT_POSTGRES -eq 0 ]]; then
+  echo "==> services ready in ${SECONDS} s (PostgreSQL skipped: --no-postgres)"
+  exit 0
 fi
 
 # ---------------------------------------------------------------- postgres

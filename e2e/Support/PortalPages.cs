@@ -40,6 +40,16 @@ public static partial class PortalPages
         await page.ExpectDashboardAsync(email, tenant);
     }
 
+    /// <summary>Signs in on /Account/Login and waits for the dashboard of <paramref name="tenant"/>.</summary>
+    public static async Task SignInAsync(this IPage page, string email, string password, string tenant)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.Field("Input.Email").FillAsync(email);
+        await page.Field("Input.Password").FillAsync(password);
+        await page.GetByTestId("sign-in-submit").ClickAsync();
+        await page.ExpectDashboardAsync(email, tenant);
+    }
+
     /// <summary>The dashboard of <paramref name="tenant"/>, signed in as <paramref name="email"/>.</summary>
     public static async Task ExpectDashboardAsync(this IPage page, string email, string tenant)
     {

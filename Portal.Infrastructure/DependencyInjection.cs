@@ -72,6 +72,8 @@ public static class DependencyInjection
         services.AddOptions<CartridgeImageOptions>().BindConfiguration(CartridgeImageOptions.Section);
         services.AddSingleton<DockerEngines>();
         services.AddSingleton<CartridgeImages>();
+        services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
         return builder;
     }
 

@@ -8,15 +8,20 @@ public sealed record KnownMember(Guid MemberId, MemberState State, Guid Partitio
 /// <summary>What one reconciliation pass sees of a cluster.</summary>
 public sealed record ClusterSnapshot
 {
+    public required Guid ClusterId { get; init; }
+
     public required int DesiredMembers { get; init; }
 
     public required IReadOnlyList<KnownMember> Members { get; init; }
 
-    /// <summary>The cluster's containers found (by label) on the partitions that answered.</summary>
+    /// <summary>Containers found (by label) on the partitions that answered; other clusters' are ignored.</summary>
     public required IReadOnlyList<(Guid PartitionId, ObservedContainer Container)> Containers { get; init; }
 
-    /// <summary>The deployment policy's partitions, in order, that answered this time.</summary>
-    public required IReadOnlyList<PartitionSlot> ReachablePartitions { get; init; }
+    /// <summary>The deployment policy's partitions, in order.</summary>
+    public required IReadOnlyList<PartitionSlot> Partitions { get; init; }
+
+    /// <summary>The partitions whose engine answered this time (policy or not: members may sit on a dropped one).</summary>
+    public required IReadOnlySet<Guid> Answered { get; init; }
 
     public PartitionAlgorithm Algorithm { get; init; } = PartitionAlgorithm.RoundRobin;
 }
@@ -32,8 +37,11 @@ public sealed record RemoveContainer(Guid PartitionId, string ContainerId) : Rec
 /// <summary>The cluster is short of members: start one on this partition.</summary>
 public sealed record StartMember(Guid PartitionId) : ReconcileAction;
 
-/// <summary>The cluster has too many: take this member out of the router, let it finish, stop it.</summary>
+/// <summary>The cluster has too many: take this Active member out of the router, let it finish, stop it.</summary>
 public sealed record DrainMember(Guid MemberId) : ReconcileAction;
+
+/// <summary>Stop and terminate this member now: it serves no traffic (not Active yet, or its drain is over).</summary>
+public sealed record TerminateMember(Guid MemberId) : ReconcileAction;
 
 /// <summary>The cluster wants more members than its reachable partitions can hold.</summary>
 public sealed record CannotPlace(int Missing) : ReconcileAction;
@@ -47,38 +55,44 @@ public static class ReconciliationPlanner
     public static IReadOnlyList<ReconcileAction> Plan(ClusterSnapshot snapshot)
     {
         var actions = new List<ReconcileAction>();
-        var reachable = snapshot.ReachablePartitions.Select(p => p.PartitionId).ToHashSet();
-        var containersByMember = snapshot.Containers.ToLookup(c => c.Container.MemberId);
-        var faulted = new HashSet<Guid>();
+        var answered = snapshot.Answered;
+        var containers = snapshot.Containers.Where(c => c.Container.ClusterId == snapshot.ClusterId).ToList();
+        var containersByMember = containers.ToLookup(c => c.Container.MemberId);
+        var ended = new HashSet<Guid>();
 
-        foreach (var member in snapshot.Members.Where(m => MemberLifecycle.IsLive(m.State) && reachable.Contains(m.PartitionId)))
+        foreach (var member in snapshot.Members.Where(m => MemberLifecycle.IsLive(m.State) && answered.Contains(m.PartitionId)))
         {
-            var running = containersByMember[member.MemberId].Any(c => c.Container.Running);
-            if (!running)
+            if (containersByMember[member.MemberId].Any(c => c.Container.Running && c.PartitionId == member.PartitionId))
             {
-                faulted.Add(member.MemberId);
-                actions.Add(new FaultMember(member.MemberId,
-                    containersByMember[member.MemberId].Any() ? "Its container stopped." : "Its container is gone."));
+                continue;
             }
+
+            ended.Add(member.MemberId);
+            actions.Add(member.State == MemberState.Draining
+                ? new TerminateMember(member.MemberId) // it was going anyway
+                : new FaultMember(member.MemberId,
+                    containersByMember[member.MemberId].Any() ? "Its container stopped." : "Its container is gone."));
         }
 
         var owners = snapshot.Members
-            .Where(m => (MemberLifecycle.IsLive(m.State) || m.State == MemberState.Created) && !faulted.Contains(m.MemberId))
-            .Select(m => m.MemberId)
-            .ToHashSet();
-        actions.AddRange(snapshot.Containers
-            .Where(c => reachable.Contains(c.PartitionId) && !owners.Contains(c.Container.MemberId))
+            .Where(m => (MemberLifecycle.IsLive(m.State) || m.State == MemberState.Created) && !ended.Contains(m.MemberId))
+            .ToDictionary(m => m.MemberId, m => m.PartitionId);
+        actions.AddRange(containers
+            .Where(c => answered.Contains(c.PartitionId)
+                        && !(owners.TryGetValue(c.Container.MemberId, out var home) && home == c.PartitionId))
             .Select(c => new RemoveContainer(c.PartitionId, c.Container.ContainerId)));
 
-        // Members that count: created, starting or active, not just faulted. Those on unreachable partitions count too.
+        // Members that count: created, starting or active, not just ended. Those on partitions that did not answer
+        // count too (unreachable is no proof of death), but only reachable ones are ever chosen to go.
         var counting = snapshot.Members
-            .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !faulted.Contains(m.MemberId))
+            .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId))
             .ToList();
-        var perPartition = snapshot.ReachablePartitions.ToDictionary(p => p.PartitionId, p => counting.Count(m => m.PartitionId == p.PartitionId));
+        var placeable = snapshot.Partitions.Where(p => answered.Contains(p.PartitionId)).DistinctBy(p => p.PartitionId).ToList();
+        var perPartition = placeable.ToDictionary(p => p.PartitionId, p => counting.Count(m => m.PartitionId == p.PartitionId));
 
         for (var missing = snapshot.DesiredMembers - counting.Count; missing > 0; missing--)
         {
-            var target = PartitionSelector.ForNewMember(Loads(snapshot, perPartition), snapshot.Algorithm);
+            var target = PartitionSelector.ForNewMember(Loads(placeable, perPartition), snapshot.Algorithm);
             if (target is not { } partition)
             {
                 actions.Add(new CannotPlace(missing));
@@ -89,27 +103,29 @@ public static class ReconciliationPlanner
             actions.Add(new StartMember(partition));
         }
 
-        var surplus = counting.Where(m => reachable.Contains(m.PartitionId)).ToList();
-        for (var extra = counting.Count - snapshot.DesiredMembers; extra > 0; extra--)
+        // Scaling down looks at reachable members only: with a partition silent, its members might be the ones gone,
+        // so the cluster keeps the desired number where it can be seen.
+        var removable = counting.Where(m => perPartition.ContainsKey(m.PartitionId)).ToList();
+        for (var extra = removable.Count - snapshot.DesiredMembers; extra > 0; extra--)
         {
-            if (PartitionSelector.ForRemoval(Loads(snapshot, perPartition), snapshot.Algorithm) is not { } partition)
+            if (PartitionSelector.ForRemoval(Loads(placeable, perPartition), snapshot.Algorithm) is not { } partition)
             {
                 break;
             }
 
-            // Not-yet-active members go first, then the youngest.
-            var victim = surplus.Where(m => m.PartitionId == partition)
+            // Not-yet-active members go first (they serve nothing: terminate them), then the youngest Active (drain it).
+            var victim = removable.Where(m => m.PartitionId == partition)
                 .OrderBy(m => m.State == MemberState.Active)
                 .ThenByDescending(m => m.CreatedAt)
                 .First();
-            surplus.Remove(victim);
+            removable.Remove(victim);
             perPartition[partition]--;
-            actions.Add(new DrainMember(victim.MemberId));
+            actions.Add(victim.State == MemberState.Active ? new DrainMember(victim.MemberId) : new TerminateMember(victim.MemberId));
         }
 
         return actions;
     }
 
-    private static List<PartitionLoad> Loads(ClusterSnapshot snapshot, Dictionary<Guid, int> perPartition) =>
-        [.. snapshot.ReachablePartitions.Select(p => new PartitionLoad(p, perPartition[p.PartitionId]))];
+    private static List<PartitionLoad> Loads(IReadOnlyList<PartitionSlot> partitions, Dictionary<Guid, int> perPartition) =>
+        [.. partitions.Select(p => new PartitionLoad(p, perPartition[p.PartitionId]))];
 }

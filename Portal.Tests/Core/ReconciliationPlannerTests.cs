@@ -17,12 +17,15 @@ public sealed class ReconciliationPlannerTests
     private static (Guid, ObservedContainer) Container(KnownMember member, bool running = true) =>
         (member.PartitionId, new ObservedContainer($"c-{member.MemberId:N}", Guid.Empty, Guid.Empty, Cluster, member.MemberId, running, 40000));
 
-    private static ClusterSnapshot Snapshot(int desired, KnownMember[] members, (Guid, ObservedContainer)[] containers, params PartitionSlot[] partitions) => new()
+    /// <summary>A snapshot of a cluster whose policy has P1, P2 and Burst; <paramref name="answered"/> default to all of them.</summary>
+    private static ClusterSnapshot Snapshot(int desired, KnownMember[] members, (Guid, ObservedContainer)[] containers, params PartitionSlot[] answered) => new()
     {
+        ClusterId = Cluster,
         DesiredMembers = desired,
         Members = members,
         Containers = containers,
-        ReachablePartitions = partitions.Length > 0 ? partitions : [P1, P2, Burst],
+        Partitions = [P1, P2, Burst],
+        Answered = (answered.Length > 0 ? answered : [P1, P2, Burst]).Select(p => p.PartitionId).ToHashSet(),
     };
 
     [Fact]
@@ -97,6 +100,75 @@ public sealed class ReconciliationPlannerTests
         var plan = ReconciliationPlanner.Plan(Snapshot(2, members, [.. members.Select(m => Container(m))]));
 
         Assert.Equal([new DrainMember(burst.MemberId), new DrainMember(young.MemberId)], plan);
+    }
+
+    [Fact]
+    public void Members_that_are_not_active_yet_are_terminated_not_drained_when_scaling_down()
+    {
+        KnownMember active = Member(P1, age: 10), starting = Member(P2, MemberState.Starting, age: 1), created = Member(P1, MemberState.Created, age: 0);
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(1, [active, starting, created], [Container(active), Container(starting)]));
+
+        Assert.Equal(2, plan.Count);
+        Assert.All(plan, a => Assert.IsType<TerminateMember>(a));
+        Assert.Equal(new[] { starting.MemberId, created.MemberId }.Order(), plan.Cast<TerminateMember>().Select(t => t.MemberId).Order());
+        // Which the lifecycle allows, where Starting or Created to Draining it does not.
+        Assert.True(MemberLifecycle.CanMove(MemberState.Starting, MemberState.Terminated) && MemberLifecycle.CanMove(MemberState.Created, MemberState.Terminated));
+    }
+
+    [Fact]
+    public void Scaling_down_never_removes_the_last_member_anyone_can_see()
+    {
+        KnownMember seen = Member(P1), unseen = Member(P2);
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(1, [seen, unseen], [Container(seen)], P1, Burst));
+
+        Assert.Empty(plan);
+    }
+
+    [Fact]
+    public void One_after_another_scales_down_the_last_partition_and_picks_the_youngest_there()
+    {
+        KnownMember a1 = Member(P1, age: 1), b1 = Member(P2, age: 30), b2 = Member(P2, age: 20);
+        KnownMember[] members = [a1, b1, b2];
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(2, members, [.. members.Select(m => Container(m))]) with { Algorithm = PartitionAlgorithm.OneAfterAnother });
+
+        // a1 is the youngest overall, but P2 is the partition to shrink: its youngest goes.
+        Assert.Equal([new DrainMember(b2.MemberId)], plan);
+    }
+
+    [Fact]
+    public void A_draining_member_whose_container_stopped_is_terminated_not_faulted()
+    {
+        KnownMember a = Member(P1), draining = Member(P2, MemberState.Draining);
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(1, [a, draining], [Container(a), Container(draining, running: false)]));
+
+        Assert.Equal(new TerminateMember(draining.MemberId), plan[0]);
+        Assert.Equal(new RemoveContainer(P2.PartitionId, $"c-{draining.MemberId:N}"), plan[1]);
+        Assert.Equal(2, plan.Count);
+    }
+
+    [Fact]
+    public void Other_clusters_containers_are_none_of_its_business()
+    {
+        KnownMember a = Member(P1);
+        var foreign = (P1.PartitionId, new ObservedContainer("c-foreign", Guid.Empty, Guid.Empty, Guid.NewGuid(), Guid.NewGuid(), true, 40002));
+
+        Assert.Empty(ReconciliationPlanner.Plan(Snapshot(1, [a], [Container(a), foreign])));
+    }
+
+    [Fact]
+    public void A_member_on_a_partition_dropped_from_the_policy_is_still_watched()
+    {
+        var dropped = new PartitionSlot(Guid.NewGuid(), 5);
+        var orphaned = Member(dropped);
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(1, [orphaned], [Container(orphaned, running: false)], P1, P2, Burst, dropped));
+
+        Assert.Equal(new FaultMember(orphaned.MemberId, "Its container stopped."), plan[0]);
+        Assert.Contains(new StartMember(P1.PartitionId), plan);
     }
 
     [Fact]

@@ -40,10 +40,11 @@ public sealed record MemberSpec
     /// <summary>The name other members of the tenant reach it by on the tenant's network (e.g. the application's name).</summary>
     public string? NetworkAlias { get; init; }
 
-    /// <summary>A named volume mounted at <see cref="VolumePath"/> (data cartridges), kept when the member goes.</summary>
-    public string? VolumeName { get; init; }
-
-    public string? VolumePath { get; init; }
+    /// <summary>
+    /// Where the application's data lives in the container (data cartridges). The runtime mounts the application's
+    /// own volume there (named after tenant and application, so no other tenant can ever mount it); it outlives members.
+    /// </summary>
+    public string? PersistencePath { get; init; }
 }
 
 /// <summary>A portal container as the engine reports it.</summary>

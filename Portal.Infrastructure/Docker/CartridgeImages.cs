@@ -57,6 +57,10 @@ public sealed class CartridgeImages(
             return Failure.Validation("image", $"The portal has no Dockerfile for {cartridge.Name}; load {cartridge.Image} into the engine.");
         }
 
+        using var tar = new MemoryStream();
+        await TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false, cancellationToken);
+        tar.Position = 0;
+
         var buildArgs = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
@@ -71,12 +75,9 @@ public sealed class CartridgeImages(
                 progress.Report($"Building {cartridge.Image} from its Dockerfile's default base image");
             }
 
-            using var tar = new MemoryStream();
-            await TarFile.CreateFromDirectoryAsync(context, tar, includeBaseDirectory: false, cancellationToken);
-            tar.Position = 0;
-
             string? error = null;
-            var messages = new Progress<JSONMessage>(message =>
+            // Handled as they arrive (Progress<T> would post them later, after the build returned).
+            var messages = new InlineProgress<JSONMessage>(message =>
             {
                 if (message.Error is { } failure)
                 {
@@ -144,4 +145,10 @@ public sealed class CartridgeImages(
         e is HttpRequestException or SocketException or TimeoutException or IOException
         || (e is DockerApiException api && (int)api.StatusCode >= 500)
         || e.InnerException is { } inner && IsUnreachable(inner);
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that handles each report at once, on the reporting thread.</summary>
+public sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+{
+    public void Report(T value) => handler(value);
 }

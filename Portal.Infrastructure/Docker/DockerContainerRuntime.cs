@@ -2,6 +2,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portal.Core.Applications;
+using Portal.Core.Cartridges;
 
 namespace Portal.Infrastructure.Docker;
 
@@ -20,8 +21,11 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
 
     public static string NetworkOf(Guid tenantId) => $"portal-tenant-{tenantId:N}";
 
+    public static string VolumeOf(Guid tenantId, Guid applicationId) => $"portal-data-{tenantId:N}-{applicationId:N}";
+
     public async Task<ObservedContainer> StartAsync(MemberSpec spec, CancellationToken cancellationToken)
     {
+        Check(spec);
         var network = await EnsureTenantNetworkAsync(spec.TenantId, cancellationToken);
         var port = $"{spec.ContainerPort}/tcp";
         var labels = new Dictionary<string, string>
@@ -31,8 +35,8 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
             [ClusterLabel] = spec.ClusterId.ToString(),
             [MemberLabel] = spec.MemberId.ToString(),
         };
-        var mounts = spec is { VolumeName: { } volume, VolumePath: { } path }
-            ? new List<Mount> { new() { Type = "volume", Source = volume, Target = path } }
+        var mounts = spec.PersistencePath is { } path
+            ? new List<Mount> { new() { Type = "volume", Source = VolumeOf(spec.TenantId, spec.ApplicationId), Target = path } }
             : [];
 
         var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
@@ -115,11 +119,31 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
                     new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds) }, cancellationToken);
             }
 
-            await docker.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true }, cancellationToken);
+            // Anonymous volumes (an image's VOLUME without the application's own volume) go with the container.
+            await docker.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
             // Gone already: that is what was asked.
+        }
+    }
+
+    /// <summary>The hardening boundary checks what it is given: limits must limit, variables must be variables.</summary>
+    private static void Check(MemberSpec spec)
+    {
+        if (spec.CpuLimit <= 0 || spec.MemoryLimitMb <= 0)
+        {
+            throw new ArgumentException("A member needs positive CPU and memory limits (zero would mean unlimited).", nameof(spec));
+        }
+
+        if (spec.Environment.Keys.FirstOrDefault(k => !CartridgeRules.IsValidVariableName(k)) is { } bad)
+        {
+            throw new ArgumentException($"'{bad}' is not a variable name.", nameof(spec));
+        }
+
+        if (spec.Environment.Values.Any(v => v.Contains('\0', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("A variable's value contains NUL.", nameof(spec));
         }
     }
 

@@ -2,13 +2,14 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Portal.Infrastructure.Docker;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Infrastructure;
 
-/// <summary>Building the built-in cartridges' images on the real Docker engine, and running them hardened.</summary>
+/// <summary>Building the built-in cartridges' images on the real Docker engine, and running them as members.</summary>
 public sealed class CartridgeImagesTests
 {
     private static CartridgeImages ImagesOn(DockerEngines engines) =>
@@ -20,28 +21,35 @@ public sealed class CartridgeImagesTests
         using var engines = await DockerEngine.RequireAsync();
         var images = ImagesOn(engines);
         var cartridge = Cartridge.From(BuiltInCartridges.Php with { Image = $"portal-test/php:{Guid.NewGuid():N}" }, builtIn: true, DateTimeOffset.UtcNow);
+        var runtime = new DockerContainerRuntime(engines.Local);
+        var tenantId = Guid.NewGuid();
         string? containerId = null;
         try
         {
             Assert.Equal(CartridgeImageState.Missing, (await images.StatusAsync(cartridge, TestContext.Current.CancellationToken)).State);
 
             var lines = new List<string>();
-            var built = await images.BuildAsync(cartridge, new SynchronousProgress(lines), TestContext.Current.CancellationToken);
+            var built = await images.BuildAsync(cartridge, new InlineProgress<string>(lines.Add), TestContext.Current.CancellationToken);
 
             Assert.True(built.Succeeded, built.Failure?.Message + "\n" + string.Join("\n", lines));
             Assert.Contains(lines, l => l.Contains("from the local base image local/php-base", StringComparison.Ordinal));
             Assert.Equal(CartridgeImageState.Present, (await images.StatusAsync(cartridge, TestContext.Current.CancellationToken)).State);
 
-            containerId = await RunHardenedAsync(engines.Local, cartridge);
-            var port = await PublishedPortAsync(engines.Local, containerId, cartridge.ContainerPort);
-            var body = await HttpProbe.GetWhenUpAsync(new Uri($"http://127.0.0.1:{port}/"));
+            var member = await runtime.StartAsync(new MemberSpec
+            {
+                TenantId = tenantId, ApplicationId = Guid.NewGuid(), ClusterId = Guid.NewGuid(), MemberId = Guid.NewGuid(),
+                Image = cartridge.Image, ContainerPort = cartridge.ContainerPort,
+            }, TestContext.Current.CancellationToken);
+            containerId = member.ContainerId;
+            var body = await HttpProbe.GetWhenUpAsync(new Uri($"http://127.0.0.1:{member.PublishedPort}/"));
             Assert.Contains("no code deployed", body, StringComparison.OrdinalIgnoreCase);
         }
         finally
         {
             if (containerId is not null)
             {
-                await engines.Local.Containers.RemoveContainerAsync(containerId, new ContainerRemoveParameters { Force = true });
+                await runtime.RemoveAsync(containerId, TimeSpan.Zero, CancellationToken.None);
+                await engines.Local.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(tenantId));
             }
 
             await RemoveImageAsync(engines.Local, cartridge.Image);
@@ -59,7 +67,7 @@ public sealed class CartridgeImagesTests
         }, builtIn: false, DateTimeOffset.UtcNow);
 
         var status = await images.StatusAsync(cartridge, TestContext.Current.CancellationToken);
-        var built = await images.BuildAsync(cartridge, new SynchronousProgress([]), TestContext.Current.CancellationToken);
+        var built = await images.BuildAsync(cartridge, new InlineProgress<string>(_ => { }), TestContext.Current.CancellationToken);
 
         Assert.Equal(CartridgeImageState.CannotBuild, status.State);
         Assert.Contains(cartridge.Image, status.Message, StringComparison.Ordinal);
@@ -78,37 +86,6 @@ public sealed class CartridgeImagesTests
         Assert.Equal(CartridgeImageState.EngineUnreachable, status.State);
     }
 
-    /// <summary>Runs the image as the portal will run members: no capabilities, no privilege gain, limits, loopback-only port.</summary>
-    private static async Task<string> RunHardenedAsync(IDockerClient docker, Cartridge cartridge)
-    {
-        var port = $"{cartridge.ContainerPort}/tcp";
-        var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Image = cartridge.Image,
-            Labels = new Dictionary<string, string> { ["portal.test"] = "cartridge-images" },
-            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
-            HostConfig = new HostConfig
-            {
-                CapDrop = ["ALL"],
-                SecurityOpt = ["no-new-privileges"],
-                PidsLimit = 100,
-                Memory = cartridge.MemoryLimitMb * 1024L * 1024L,
-                NanoCPUs = (long)(cartridge.CpuLimit * 1e9),
-                PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostIP = "127.0.0.1", HostPort = "" }] },
-            },
-        });
-        await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
-        return created.ID;
-    }
-
-    private static async Task<int> PublishedPortAsync(IDockerClient docker, string containerId, int containerPort)
-    {
-        var inspected = await docker.Containers.InspectContainerAsync(containerId);
-        var binding = inspected.NetworkSettings.Ports[$"{containerPort}/tcp"].Single();
-        Assert.Equal("127.0.0.1", binding.HostIP);
-        return int.Parse(binding.HostPort, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     private static async Task RemoveImageAsync(IDockerClient docker, string image)
     {
         try
@@ -117,18 +94,6 @@ public sealed class CartridgeImagesTests
         }
         catch (DockerImageNotFoundException)
         {
-        }
-    }
-
-    /// <summary>Collects progress lines as they come (Progress&lt;T&gt; would post them later, out of order).</summary>
-    private sealed class SynchronousProgress(List<string> lines) : IProgress<string>
-    {
-        public void Report(string value)
-        {
-            lock (lines)
-            {
-                lines.Add(value);
-            }
         }
     }
 }

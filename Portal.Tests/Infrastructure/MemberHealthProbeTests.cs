@@ -12,7 +12,7 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
 {
     private static readonly MemberHealthProbe Probe = new(new HttpClient { Timeout = MemberHealthProbe.Timeout });
 
-    private static MemberSpec Spec(Guid tenantId, CartridgeDefinition cartridge, IReadOnlyDictionary<string, string>? environment = null, string? volume = null) => new()
+    private static MemberSpec Spec(Guid tenantId, CartridgeDefinition cartridge, IReadOnlyDictionary<string, string>? environment = null) => new()
     {
         TenantId = tenantId,
         ApplicationId = Guid.NewGuid(),
@@ -22,8 +22,7 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
         ContainerPort = cartridge.ContainerPort,
         Environment = environment ?? new Dictionary<string, string>(),
         MemoryLimitMb = cartridge.MemoryLimitMb,
-        VolumeName = volume,
-        VolumePath = volume is null ? null : cartridge.PersistencePath,
+        PersistencePath = cartridge.PersistencePath,
     };
 
     [Fact]
@@ -31,12 +30,13 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
     {
         var runtime = new DockerContainerRuntime(docker.Engines.Local);
         var tenantId = Guid.NewGuid();
-        var volume = $"portal-test-{Guid.NewGuid():N}";
         var ct = TestContext.Current.CancellationToken;
-        var member = await runtime.StartAsync(Spec(tenantId, BuiltInCartridges.MySql, new Dictionary<string, string>
+        var spec = Spec(tenantId, BuiltInCartridges.MySql, new Dictionary<string, string>
         {
             ["DB_NAME"] = "shop", ["DB_USER"] = "shop", ["DB_PASSWORD"] = "s3cret-Pass",
-        }, volume), ct);
+        });
+        var volume = DockerContainerRuntime.VolumeOf(tenantId, spec.ApplicationId);
+        var member = await runtime.StartAsync(spec, ct);
         try
         {
             // The first start initializes the database for seconds; the forwarder accepts at once all the same.
@@ -52,6 +52,8 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
         finally
         {
             await runtime.RemoveAsync(member.ContainerId, TimeSpan.Zero, ct);
+            // The application's data outlives its members: the volume is still there until the application goes.
+            Assert.Equal(volume, (await docker.Engines.Local.Volumes.InspectAsync(volume, ct)).Name);
             await docker.Engines.Local.Volumes.RemoveAsync(volume, force: true, ct);
             await docker.Engines.Local.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(tenantId), ct);
         }

@@ -22,8 +22,8 @@ public sealed class CartridgeImagesFixture : IAsyncLifetime
             if ((await images.StatusAsync(cartridge, CancellationToken.None)).State != CartridgeImageState.Present)
             {
                 var log = new List<string>();
-                var built = await images.BuildAsync(cartridge, new Progress<string>(log.Add), CancellationToken.None);
-                Assert.True(built.Succeeded, $"building {cartridge.Image}: {built.Failure?.Message}");
+                var built = await images.BuildAsync(cartridge, new InlineProgress<string>(log.Add), CancellationToken.None);
+                Assert.True(built.Succeeded, $"building {cartridge.Image}: {built.Failure?.Message}\n{string.Join('\n', log)}");
             }
         }
     }

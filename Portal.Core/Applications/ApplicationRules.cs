@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Portal.Core.Cartridges;
+using Portal.Core.Common;
 
 namespace Portal.Core.Applications;
 
@@ -7,13 +7,10 @@ namespace Portal.Core.Applications;
 public sealed record ApplicationRequest(string Name, CartridgeCategory Category, int MinMembers, int MaxMembers, IReadOnlyList<string> Links);
 
 /// <summary>The rules of applications: names, member bounds, links. Messages name their field (camelCase).</summary>
-public static partial class ApplicationRules
+public static class ApplicationRules
 {
     /// <summary>The most members one application may ask for.</summary>
     public const int MaxMembersLimit = 20;
-
-    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,38}[a-z0-9]\z", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 
     /// <summary>
     /// Problems of <paramref name="request"/>, by field. <paramref name="dataApplications"/> are the tenant's data
@@ -22,7 +19,7 @@ public static partial class ApplicationRules
     public static IReadOnlyDictionary<string, string[]> Validate(ApplicationRequest request, IReadOnlySet<string> dataApplications)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!NamePattern().IsMatch(request.Name ?? "") || request.Name!.Contains("--", StringComparison.Ordinal))
+        if (!DnsLabel.IsValid(request.Name, 2, 40))
         {
             errors["name"] = ["Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter (it becomes part of a host name)."];
         }

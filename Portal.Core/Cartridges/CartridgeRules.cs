@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Portal.Core.Common;
 using Portal.Core.Tenancy;
 
 namespace Portal.Core.Cartridges;
@@ -11,9 +12,6 @@ public static partial class CartridgeRules
     public const double MaxCpu = 16;
     public const int MinMemoryMb = 16;
     public const int MaxMemoryMb = 65536;
-
-    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,38}[a-z0-9]\z", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 
     // A Docker image reference: [registry[:port]/]repository[:tag][@digest], lowercase repository.
     [GeneratedRegex(@"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?\z", RegexOptions.CultureInvariant)]
@@ -41,9 +39,9 @@ public static partial class CartridgeRules
             list.Add(message);
         }
 
-        if (!NamePattern().IsMatch(definition.Name ?? ""))
+        if (!DnsLabel.IsValid(definition.Name, 2, 40))
         {
-            Add("name", "Use 2 to 40 lowercase letters, digits and hyphens, starting with a letter.");
+            Add("name", "Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter.");
         }
 
         if (string.IsNullOrWhiteSpace(definition.DisplayName) || definition.DisplayName.Length > 100)

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text.RegularExpressions;
+using Portal.Core.Common;
 
 namespace Portal.Core.Tenancy;
 
@@ -8,7 +8,7 @@ namespace Portal.Core.Tenancy;
 /// letter, not ending with a hyphen, no double hyphen. It becomes part of host names
 /// (<c>{app}.{tenant}.{appsDomain}</c>), so it must be a valid DNS label.
 /// </summary>
-public static partial class TenantSlug
+public static class TenantSlug
 {
     public const int MinLength = 3;
     public const int MaxLength = 40;
@@ -22,9 +22,6 @@ public static partial class TenantSlug
     /// <summary>The tenant that holds the platform administrators.</summary>
     public const string PlatformTenant = "platform";
 
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*[a-z0-9]\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
-
     /// <summary>Checks <paramref name="slug"/>; on failure gives a message fit to show a user.</summary>
     public static bool TryValidate(string? slug, [NotNullWhen(false)] out string? error)
     {
@@ -33,7 +30,7 @@ public static partial class TenantSlug
             null or "" => "A tenant name is required.",
             { Length: < MinLength } => $"The tenant name must be at least {MinLength} characters long.",
             { Length: > MaxLength } => $"The tenant name must be at most {MaxLength} characters long.",
-            _ when !Pattern().IsMatch(slug) =>
+            _ when !DnsLabel.HasValidShape(slug) =>
                 "Use lowercase letters, digits and hyphens only, starting with a letter and not ending with a hyphen.",
             _ when slug.Contains("--", StringComparison.Ordinal) => "The tenant name cannot contain two hyphens in a row.",
             _ when Reserved.Contains(slug) => $"The tenant name '{slug}' is reserved.",
@@ -43,6 +40,5 @@ public static partial class TenantSlug
     }
 
     /// <summary>Validates <paramref name="slug"/> for the platform's own seeding, where reserved names are allowed.</summary>
-    public static bool IsWellFormed(string slug) =>
-        slug.Length is >= MinLength and <= MaxLength && Pattern().IsMatch(slug) && !slug.Contains("--", StringComparison.Ordinal);
+    public static bool IsWellFormed(string slug) => DnsLabel.IsValid(slug, MinLength, MaxLength);
 }

@@ -145,12 +145,13 @@ public sealed class TeamService(
             return Failure.NotFound("No such invitation in your tenant.");
         }
 
-        if (invitation.StatusAt(clock.GetUtcNow()) != InvitationStatus.Pending)
+        var now = clock.GetUtcNow();
+        if (invitation.StatusAt(now) is var status and not InvitationStatus.Pending)
         {
-            return Failure.Conflict("id", $"The invitation is {invitation.StatusAt(clock.GetUtcNow()).ToString().ToLowerInvariant()}.");
+            return Failure.Conflict("id", $"The invitation is {status.ToString().ToLowerInvariant()}.");
         }
 
-        invitation.Revoke(clock.GetUtcNow());
+        invitation.Revoke(now);
         await db.SaveChangesAsync(cancellationToken);
         return invitation;
     }

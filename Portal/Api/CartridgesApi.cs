@@ -55,24 +55,27 @@ public sealed record RegisterCartridgeRequest(
     [MaxLength(256)] string? PersistencePath,
     List<string>? ExportedVariables)
 {
+    /// <summary>The definition asked for; what the request leaves out keeps the definition's defaults.</summary>
     public CartridgeDefinition ToDefinition()
     {
-        var defaults = new CartridgeDefinition { Name = "", DisplayName = "", Version = "", Image = "", ContainerPort = 0 };
-        return new CartridgeDefinition
+        var definition = new CartridgeDefinition
         {
             Name = Name,
             DisplayName = DisplayName,
             Version = Version,
-            Category = Category ?? defaults.Category,
             Image = Image,
             ContainerPort = ContainerPort ?? 0,
-            HealthCheck = HealthCheck ?? defaults.HealthCheck,
-            HealthCheckPath = HealthCheckPath ?? defaults.HealthCheckPath,
             Environment = Environment ?? [],
-            CpuLimit = CpuLimit ?? defaults.CpuLimit,
-            MemoryLimitMb = MemoryLimitMb ?? defaults.MemoryLimitMb,
             PersistencePath = PersistencePath,
             ExportedVariables = ExportedVariables ?? [],
+        };
+        return definition with
+        {
+            Category = Category ?? definition.Category,
+            HealthCheck = HealthCheck ?? definition.HealthCheck,
+            HealthCheckPath = HealthCheckPath ?? definition.HealthCheckPath,
+            CpuLimit = CpuLimit ?? definition.CpuLimit,
+            MemoryLimitMb = MemoryLimitMb ?? definition.MemoryLimitMb,
         };
     }
 }

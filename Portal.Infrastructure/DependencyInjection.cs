@@ -5,6 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
+using Portal.Infrastructure.Applications;
+using Portal.Infrastructure.Partitions;
+using Quartz;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Identity;
@@ -72,9 +75,35 @@ public static class DependencyInjection
         services.AddOptions<CartridgeImageOptions>().BindConfiguration(CartridgeImageOptions.Section);
         services.AddSingleton<DockerEngines>();
         services.AddSingleton<CartridgeImages>();
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<PartitionCatalogue>();
+        services.AddSingleton<PartitionMonitor>();
+        services.AddSingleton<Reconciler>();
+        services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
         return builder;
+    }
+
+    /// <summary>The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, unless turned off.</summary>
+    private static void AddReconciliation(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var reconciler = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
+        services.AddQuartz(quartz =>
+        {
+            quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key));
+            if (reconciler.Enabled)
+            {
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(ReconcileJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule
+                        .WithInterval(reconciler.Interval)
+                        .RepeatForever()));
+            }
+        });
+        services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -32,6 +32,7 @@ public static class WebApplicationExtensions
         app.MapTeamApi();
         app.MapAdminApi();
         app.MapCartridgesApi();
+        app.MapApplicationsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

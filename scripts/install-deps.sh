@@ -13,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 export RUNLEVEL=1   # extra hint for maintainer scripts not to start services
 export NEEDRESTART_SUSPEND=1   # docker.io recommends needrestart; keep it from acting during our installs
 
-PACKAGES=(ca-certificates curl git docker.io mmdebstrap postgresql chromium wrk haproxy nginx)
+PACKAGES=(ca-certificates curl git iproute2 openssl docker.io mmdebstrap postgresql chromium wrk haproxy nginx)
 LOG=/var/log/portal-install-deps.log
 APT_UPDATED=0
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts (idempotently) the services the tests need; each step is skipped if already done:
 #   * Docker engine (dockerd, no systemd needed)
+#   * with --second-engine: a second, independent engine on unix:///var/run/docker-b.sock (a second
+#     partition for the placement and bursting tests)
 #   * local base images local/php-base and local/mariadb-base (built with mmdebstrap, no registry)
 #   * PostgreSQL 15 on 127.0.0.1:${PORTAL_PG_PORT:-55432} with role portal/portal
 # and writes the connection settings to ${PORTAL_ENV_FILE:-.ci/services.env}.
@@ -8,17 +10,20 @@
 # Flags:  --no-images    skip building the base images
 #         --docker-only  only make sure dockerd is running
 #         --no-postgres  dockerd and the base images, not PostgreSQL (used by scripts/run.sh)
+#         --second-engine  also start the second engine (used by scripts/test.sh)
 set -euo pipefail
 
 WANT_IMAGES=1
 DOCKER_ONLY=0
 WANT_POSTGRES=1
+WANT_SECOND=0
 for arg in "$@"; do
   case "$arg" in
     --no-images) WANT_IMAGES=0 ;;
     --docker-only) DOCKER_ONLY=1 ;;
     --no-postgres) WANT_POSTGRES=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --second-engine) WANT_SECOND=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "start-services.sh: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -59,7 +64,9 @@ start_docker() {
     return 1
   fi
   echo "==> dockerd: starting (log: $DOCKER_LOG)"
-  setsid dockerd >"$DOCKER_LOG" 2>&1 </dev/null 9>&- &
+  # Every tenant gets its own bridge network: a /24 each from a /16 gives room for 256 of them
+  # (the default pools run out after about 30).
+  setsid dockerd --default-address-pool base=10.210.0.0/16,size=24 >"$DOCKER_LOG" 2>&1 </dev/null 9>&- &
   local i
   for ((i = 0; i < 120; i++)); do
     if docker_up; then
@@ -73,11 +80,44 @@ start_docker() {
   return 1
 }
 
+# The second engine keeps its own bridge (portal-b0) and address pool: with `--bridge none` it
+# would delete the first engine's docker0.
+SECOND_SOCK=/var/run/docker-b.sock
+SECOND_LOG=/var/log/dockerd-b.log
+start_second_engine() {
+  if docker -H "unix://$SECOND_SOCK" info >/dev/null 2>&1; then
+    echo "==> dockerd (second engine): already running"
+    return 0
+  fi
+  if ! ip link show portal-b0 >/dev/null 2>&1; then
+    ip link add portal-b0 type bridge
+    ip addr add 10.214.0.1/24 dev portal-b0
+  fi
+  ip link set portal-b0 up
+  mkdir -p /var/lib/docker-b /var/run/docker-b
+  echo "==> dockerd (second engine): starting (log: $SECOND_LOG)"
+  setsid dockerd -H "unix://$SECOND_SOCK" --data-root /var/lib/docker-b --exec-root /var/run/docker-b \
+    --pidfile /var/run/docker-b.pid -b portal-b0 --iptables=false \
+    --default-address-pool base=10.213.0.0/16,size=24 >"$SECOND_LOG" 2>&1 </dev/null 9>&- &
+  local i
+  for ((i = 0; i < 120; i++)); do
+    if docker -H "unix://$SECOND_SOCK" info >/dev/null 2>&1; then
+      echo "==> dockerd (second engine): up after $((i / 2)) s"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "!! the second dockerd did not answer within 60 s; last lines of $SECOND_LOG:" >&2
+  tail -n 20 "$SECOND_LOG" >&2 || true
+  return 1
+}
+
 if [[ $DOCKER_ONLY -eq 1 ]]; then
   start_docker
   exit $?
 fi
 start_docker
+if [[ $WANT_SECOND -eq 1 ]]; then start_second_engine; fi
 
 # ---------------------------------------------------------------- base images
 # The Debian mirror is taken from this machine's apt configuration (never hard-coded).
@@ -245,6 +285,10 @@ start_postgres
 ENV_CONTENT="export PORTAL_TEST_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=portal;Password=portal;Database=postgres'
 export PORTAL_CHROMIUM=/usr/bin/chromium
 export PORTAL_DOCKER_HOST=unix:///var/run/docker.sock"
+if [[ $WANT_SECOND -eq 1 ]]; then
+  ENV_CONTENT="$ENV_CONTENT
+export PORTAL_DOCKER_HOST_B=unix://$SECOND_SOCK"
+fi
 
 mkdir -p "$(dirname "$ENV_FILE")"
 printf '%s\n' "$ENV_CONTENT" >"$ENV_FILE.tmp.$$"

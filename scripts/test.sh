@@ -6,13 +6,13 @@ cd "$(dirname "$0")/.."
 REPO_ROOT="$PWD"
 
 bash scripts/install-deps.sh
-bash scripts/start-services.sh
+bash scripts/start-services.sh --second-engine
 
 # Use the services' settings, but let values already set by the caller win.
 ENV_FILE="${PORTAL_ENV_FILE:-.ci/services.env}"
 [[ "$ENV_FILE" = /* ]] || ENV_FILE="$REPO_ROOT/$ENV_FILE"
 declare -A preset=()
-for v in PORTAL_TEST_POSTGRES PORTAL_CHROMIUM PORTAL_DOCKER_HOST; do
+for v in PORTAL_TEST_POSTGRES PORTAL_CHROMIUM PORTAL_DOCKER_HOST PORTAL_DOCKER_HOST_B; do
   [[ -n "${!v:-}" ]] && preset[$v]="${!v}"
 done
 # shellcheck disable=SC1090

@@ -12,6 +12,12 @@ public interface IContainerRuntime
     /// <summary>Every container of the portal on this engine, running or not.</summary>
     Task<IReadOnlyList<ObservedContainer>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>The applications' own volumes on this engine (data cartridges' persistence).</summary>
+    Task<IReadOnlyList<ObservedVolume>> ListVolumesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes an application's volume and its data; gone already is fine, in use is refused (false).</summary>
+    Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>Stops (with a grace period for requests in flight) and removes a container; gone already is fine.</summary>
     Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken);
 }
@@ -56,3 +62,6 @@ public sealed record ObservedContainer(
     Guid MemberId,
     bool Running,
     int? PublishedPort);
+
+/// <summary>An application's volume as the engine reports it.</summary>
+public sealed record ObservedVolume(string Name, Guid TenantId, Guid ApplicationId);

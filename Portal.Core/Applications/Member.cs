@@ -14,7 +14,10 @@ public sealed class Member : ITenantOwned
     public Guid PartitionId { get; init; }
 
     /// <summary>The Docker container, once created.</summary>
-    public string? ContainerId { get; set; }
+    public string? ContainerId { get; private set; }
+
+    /// <summary>The container's port as published on 127.0.0.1 of its partition's host (it changes when the container restarts).</summary>
+    public int? HostPort { get; set; }
 
     public MemberState State { get; private set; } = MemberState.Created;
 
@@ -32,6 +35,14 @@ public sealed class Member : ITenantOwned
 
     /// <summary>Why it faulted, in words for the tenant (no secrets).</summary>
     public string? FaultReason { get; private set; }
+
+    /// <summary>Its container runs: from now on the health check decides whether it becomes Active.</summary>
+    public void Started(string containerId, int? hostPort, DateTimeOffset now)
+    {
+        MoveTo(MemberState.Starting, now);
+        ContainerId = containerId;
+        HostPort = hostPort;
+    }
 
     /// <summary>Moves the member on; refuses a move the lifecycle does not allow (e.g. Terminated back to Active).</summary>
     public void MoveTo(MemberState next, DateTimeOffset now, string? reason = null)

@@ -1,5 +1,7 @@
 using System.Formats.Tar;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,9 @@ public enum CartridgeImageState
 {
     Present,
     Missing,
+
+    /// <summary>There, but built from other Dockerfiles than the portal carries now (an upgrade changed them): rebuild it.</summary>
+    Outdated,
     CannotBuild,
     EngineUnreachable,
 }
@@ -29,16 +34,22 @@ public sealed class CartridgeImages(
     IOptions<CartridgeImageOptions> options,
     ILogger<CartridgeImages> logger)
 {
+    /// <summary>The digest of the Dockerfiles an image was built from, to tell when it is outdated.</summary>
+    public const string ContextLabel = "portal.cartridge.context";
+
     public async Task<CartridgeImageStatus> StatusAsync(Cartridge cartridge, CancellationToken cancellationToken)
     {
         try
         {
-            if (await ImageExistsAsync(cartridge.Image, cancellationToken))
+            var context = BuildContextOf(cartridge);
+            if (await ImageLabelsAsync(cartridge.Image, cancellationToken) is { } labels)
             {
-                return new(CartridgeImageState.Present, $"{cartridge.Image} is on the engine.");
+                return context is not null && (labels.TryGetValue(ContextLabel, out var digest) ? digest : null) != ContextDigest(context)
+                    ? new(CartridgeImageState.Outdated, $"{cartridge.Image} was built from older Dockerfiles than {context}; rebuild it.")
+                    : new(CartridgeImageState.Present, $"{cartridge.Image} is on the engine.");
             }
 
-            return BuildContextOf(cartridge) is { } context
+            return context is not null
                 ? new(CartridgeImageState.Missing, $"{cartridge.Image} is missing; the portal can build it from {context}.")
                 : new(CartridgeImageState.CannotBuild,
                     $"{cartridge.Image} is missing and the portal cannot build it: load it into the engine (docker load or docker pull).");
@@ -97,7 +108,7 @@ public sealed class CartridgeImages(
                     BuildArgs = buildArgs,
                     Remove = true,
                     ForceRemove = true,
-                    Labels = new Dictionary<string, string> { ["portal.cartridge"] = cartridge.Name },
+                    Labels = new Dictionary<string, string> { ["portal.cartridge"] = cartridge.Name, [ContextLabel] = ContextDigest(context) },
                 },
                 tar, authConfigs: null, headers: null, messages, cancellationToken);
 
@@ -128,17 +139,34 @@ public sealed class CartridgeImages(
         return File.Exists(Path.Combine(folder, "Dockerfile")) ? folder : null;
     }
 
-    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken) =>
+        await ImageLabelsAsync(image, cancellationToken) is not null;
+
+    /// <summary>The image's labels (empty when it has none), or null when the engine does not have it.</summary>
+    private async Task<IDictionary<string, string>?> ImageLabelsAsync(string image, CancellationToken cancellationToken)
     {
         try
         {
-            await engines.Local.Images.InspectImageAsync(image, cancellationToken);
-            return true;
+            var inspected = await engines.Local.Images.InspectImageAsync(image, cancellationToken);
+            return inspected.Config?.Labels ?? new Dictionary<string, string>();
         }
         catch (DockerImageNotFoundException)
         {
-            return false;
+            return null;
         }
+    }
+
+    /// <summary>A digest of every file of the build context (names and contents), recorded on the image it builds.</summary>
+    private static string ContextDigest(string context)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(context, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(context, file).Replace('\\', '/') + "\0"));
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private static bool IsUnreachable(Exception e) =>

@@ -10,9 +10,12 @@ namespace Portal.Infrastructure.Docker;
 /// Members as Docker containers on one engine. Every container is hardened: no privileged mode, all
 /// capabilities dropped, no privilege gain, CPU, memory and pids limits, its port published on 127.0.0.1 only,
 /// never the Docker socket. Members of a tenant share that tenant's own bridge network.
+/// Containers carry the portal installation's id, so two portals (or test runs) on one engine never touch each
+/// other's containers.
 /// </summary>
-public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRuntime
+public sealed class DockerContainerRuntime(IDockerClient docker, Guid installationId) : IContainerRuntime
 {
+    public const string InstallationLabel = "portal.installation";
     public const string TenantLabel = "portal.tenant";
     public const string ApplicationLabel = "portal.application";
     public const string ClusterLabel = "portal.cluster";
@@ -30,14 +33,18 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
         var port = $"{spec.ContainerPort}/tcp";
         var labels = new Dictionary<string, string>
         {
+            [InstallationLabel] = installationId.ToString(),
             [TenantLabel] = spec.TenantId.ToString(),
             [ApplicationLabel] = spec.ApplicationId.ToString(),
             [ClusterLabel] = spec.ClusterId.ToString(),
             [MemberLabel] = spec.MemberId.ToString(),
         };
-        var mounts = spec.PersistencePath is { } path
-            ? new List<Mount> { new() { Type = "volume", Source = VolumeOf(spec.TenantId, spec.ApplicationId), Target = path } }
-            : [];
+        var mounts = new List<Mount>();
+        if (spec.PersistencePath is { } path)
+        {
+            var volume = await EnsureVolumeAsync(spec, cancellationToken);
+            mounts.Add(new Mount { Type = "volume", Source = volume, Target = path });
+        }
 
         var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -93,7 +100,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [MemberLabel] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
         }, cancellationToken);
 
         return
@@ -107,6 +114,32 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
                 c.State == "running",
                 c.Ports?.FirstOrDefault(p => p.IP == "127.0.0.1" && p.PublicPort > 0)?.PublicPort)),
         ];
+    }
+
+    public async Task<IReadOnlyList<ObservedVolume>> ListVolumesAsync(CancellationToken cancellationToken)
+    {
+        var volumes = await docker.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
+        }, cancellationToken);
+        return [.. (volumes.Volumes ?? []).Select(v => new ObservedVolume(v.Name, ParseLabel(v.Labels, TenantLabel), ParseLabel(v.Labels, ApplicationLabel)))];
+    }
+
+    public async Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Volumes.RemoveAsync(name, force: false, cancellationToken);
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            return false; // a container still uses it
+        }
     }
 
     public async Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken)
@@ -145,6 +178,23 @@ public sealed class DockerContainerRuntime(IDockerClient docker) : IContainerRun
         {
             throw new ArgumentException("A variable's value contains NUL.", nameof(spec));
         }
+    }
+
+    /// <summary>The application's own volume, labelled so it can be found (and removed with the application) later.</summary>
+    private async Task<string> EnsureVolumeAsync(MemberSpec spec, CancellationToken cancellationToken)
+    {
+        var name = VolumeOf(spec.TenantId, spec.ApplicationId);
+        await docker.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name,
+            Labels = new Dictionary<string, string>
+            {
+                [InstallationLabel] = installationId.ToString(),
+                [TenantLabel] = spec.TenantId.ToString(),
+                [ApplicationLabel] = spec.ApplicationId.ToString(),
+            },
+        }, cancellationToken);
+        return name;
     }
 
     private async Task<string> EnsureTenantNetworkAsync(Guid tenantId, CancellationToken cancellationToken)

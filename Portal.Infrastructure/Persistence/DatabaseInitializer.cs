@@ -7,12 +7,14 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Identity;
+using Portal.Infrastructure.Partitions;
 
 namespace Portal.Infrastructure.Persistence;
 
 /// <summary>
 /// At start-up, before the portal serves anything: applies migrations, creates the roles, when configured the
-/// first platform admin (in the reserved platform tenant), and the built-in cartridges. Idempotent.
+/// first platform admin (in the reserved platform tenant), the built-in cartridges, the local partition and
+/// the default deployment policy. Idempotent.
 /// </summary>
 public sealed class DatabaseInitializer(
     IServiceScopeFactory scopeFactory,
@@ -39,6 +41,7 @@ public sealed class DatabaseInitializer(
 
         await EnsurePlatformAdminAsync(db, services.GetRequiredService<UserManager<PortalUser>>(), cancellationToken);
         await services.GetRequiredService<CartridgeCatalogue>().SeedBuiltInAsync(cancellationToken);
+        await services.GetRequiredService<PartitionCatalogue>().SeedAsync(cancellationToken);
     }
 
     private async Task EnsurePlatformAdminAsync(PortalDbContext db, UserManager<PortalUser> users, CancellationToken cancellationToken)

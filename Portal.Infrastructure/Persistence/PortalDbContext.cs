@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Applications;
 using Portal.Core.Cartridges;
+using Portal.Core.Partitions;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Identity;
 
@@ -25,6 +27,18 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
     public DbSet<Cartridge> Cartridges => Set<Cartridge>();
+
+    public DbSet<Application> Applications => Set<Application>();
+
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<Partition> Partitions => Set<Partition>();
+
+    public DbSet<NetworkPartition> NetworkPartitions => Set<NetworkPartition>();
+
+    public DbSet<DeploymentPolicy> DeploymentPolicies => Set<DeploymentPolicy>();
+
+    public DbSet<Installation> Installations => Set<Installation>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -21,7 +21,7 @@ public sealed class CartridgeImagesTests
         using var engines = await DockerEngine.RequireAsync();
         var images = ImagesOn(engines);
         var cartridge = Cartridge.From(BuiltInCartridges.Php with { Image = $"portal-test/php:{Guid.NewGuid():N}" }, builtIn: true, DateTimeOffset.UtcNow);
-        var runtime = new DockerContainerRuntime(engines.Local);
+        var runtime = new DockerContainerRuntime(engines.Local, Guid.NewGuid());
         var tenantId = Guid.NewGuid();
         string? containerId = null;
         try

@@ -28,7 +28,7 @@ public sealed class DockerContainerRuntimeGuardTests
         // An engine that does not exist: the spec must be refused before anything is sent.
         using var engines = new DockerEngines(Options.Create(new DockerOptions { Endpoint = "unix:///nonexistent/docker.sock" }));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => new DockerContainerRuntime(engines.Local).StartAsync(spec, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new DockerContainerRuntime(engines.Local, Guid.NewGuid()).StartAsync(spec, CancellationToken.None));
 
         Assert.False(string.IsNullOrEmpty(error.Message), why);
     }

@@ -26,7 +26,7 @@ public sealed class DockerContainerRuntimeTests(CartridgeImagesFixture docker) :
     [Fact]
     public async Task A_member_runs_hardened_on_its_tenants_network_is_found_by_label_and_removed()
     {
-        var runtime = new DockerContainerRuntime(docker.Engines.Local);
+        var runtime = new DockerContainerRuntime(docker.Engines.Local, Guid.NewGuid());
         var tenantId = Guid.NewGuid();
         var spec = PhpMember(tenantId);
         var ct = TestContext.Current.CancellationToken;
@@ -69,7 +69,7 @@ public sealed class DockerContainerRuntimeTests(CartridgeImagesFixture docker) :
     [Fact]
     public async Task A_killed_member_is_seen_as_not_running()
     {
-        var runtime = new DockerContainerRuntime(docker.Engines.Local);
+        var runtime = new DockerContainerRuntime(docker.Engines.Local, Guid.NewGuid());
         var tenantId = Guid.NewGuid();
         var spec = PhpMember(tenantId);
         var ct = TestContext.Current.CancellationToken;

@@ -28,7 +28,7 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
     [Fact]
     public async Task MySQL_is_healthy_only_once_its_first_start_is_done_not_when_the_port_forwarder_accepts()
     {
-        var runtime = new DockerContainerRuntime(docker.Engines.Local);
+        var runtime = new DockerContainerRuntime(docker.Engines.Local, Guid.NewGuid());
         var tenantId = Guid.NewGuid();
         var ct = TestContext.Current.CancellationToken;
         var spec = Spec(tenantId, BuiltInCartridges.MySql, new Dictionary<string, string>
@@ -62,7 +62,7 @@ public sealed class MemberHealthProbeTests(CartridgeImagesFixture docker) : ICla
     [Fact]
     public async Task PHP_answers_its_HTTP_check_and_a_quiet_TCP_check_and_a_dead_member_answers_neither()
     {
-        var runtime = new DockerContainerRuntime(docker.Engines.Local);
+        var runtime = new DockerContainerRuntime(docker.Engines.Local, Guid.NewGuid());
         var tenantId = Guid.NewGuid();
         var ct = TestContext.Current.CancellationToken;
         var member = await runtime.StartAsync(Spec(tenantId, BuiltInCartridges.Php), ct);

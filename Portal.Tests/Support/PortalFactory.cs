@@ -22,6 +22,7 @@ public sealed class PortalFactory(string? postgresConnectionString, string dataD
         builder.UseSetting("Portal:DataDirectory", DataDirectory);
         builder.UseSetting("Portal:Admin:Email", adminEmail);
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
+        builder.UseSetting("Portal:Docker:Endpoint", DockerEngine.Options.Endpoint);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

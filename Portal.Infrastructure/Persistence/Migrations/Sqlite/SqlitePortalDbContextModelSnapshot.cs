@@ -162,6 +162,134 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Applications.Application", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CartridgeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DeploymentPolicyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DesiredMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("LinkedApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ProblemAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedCredentials")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CartridgeId");
+
+                    b.HasIndex("ClusterId")
+                        .IsUnique();
+
+                    b.HasIndex("DeploymentPolicyId");
+
+                    b.HasIndex("LinkedApplicationId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("Applications");
+                });
+
+            modelBuilder.Entity("Portal.Core.Applications.Member", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ActiveAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContainerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DrainingAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FaultReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FaultedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("HostPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PartitionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TerminatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PartitionId");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "State");
+
+                    b.ToTable("Members");
+                });
+
             modelBuilder.Entity("Portal.Core.Cartridges.Cartridge", b =>
                 {
                     b.Property<Guid>("Id")
@@ -239,6 +367,91 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Cartridges");
+                });
+
+            modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("DeploymentPolicies");
+                });
+
+            modelBuilder.Entity("Portal.Core.Partitions.NetworkPartition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("NetworkPartitions");
+                });
+
+            modelBuilder.Entity("Portal.Core.Partitions.Partition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NetworkPartitionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TlsCertificateDirectory")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.HasIndex("NetworkPartitionId");
+
+                    b.ToTable("Partitions");
                 });
 
             modelBuilder.Entity("Portal.Core.Tenancy.Invitation", b =>
@@ -391,6 +604,20 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Infrastructure.Persistence.Installation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Installations");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -439,6 +666,86 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Applications.Application", b =>
+                {
+                    b.HasOne("Portal.Core.Cartridges.Cartridge", null)
+                        .WithMany()
+                        .HasForeignKey("CartridgeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Partitions.DeploymentPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("DeploymentPolicyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("LinkedApplicationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Portal.Core.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Applications.Member", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Partitions.Partition", null)
+                        .WithMany()
+                        .HasForeignKey("PartitionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
+                {
+                    b.OwnsMany("Portal.Core.Partitions.PolicyPartition", "Partitions", b1 =>
+                        {
+                            b1.Property<Guid>("DeploymentPolicyId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<bool>("Burst");
+
+                            b1.Property<int>("MaxMembers");
+
+                            b1.Property<Guid>("PartitionId");
+
+                            b1.HasKey("DeploymentPolicyId", "__synthesizedOrdinal");
+
+                            b1.ToTable("DeploymentPolicies");
+
+                            b1
+                                .ToJson("Partitions")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DeploymentPolicyId");
+                        });
+
+                    b.Navigation("Partitions");
+                });
+
+            modelBuilder.Entity("Portal.Core.Partitions.Partition", b =>
+                {
+                    b.HasOne("Portal.Core.Partitions.NetworkPartition", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkPartitionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 

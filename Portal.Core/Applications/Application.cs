@@ -1,0 +1,57 @@
+using Portal.Core.Tenancy;
+
+namespace Portal.Core.Applications;
+
+/// <summary>
+/// A tenant's application: one cartridge run as one cluster of members. A data application (mysql) has one
+/// member, its own volume and generated credentials; a framework application (php) may link to one of them.
+/// </summary>
+public sealed class Application : ITenantOwned
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public Guid TenantId { get; set; }
+
+    /// <summary>Unique per tenant; part of the host name the router serves it on.</summary>
+    public required string Name { get; init; }
+
+    public Guid CartridgeId { get; init; }
+
+    /// <summary>The cluster of members running this application (labelled on every container).</summary>
+    public Guid ClusterId { get; init; } = Guid.CreateVersion7();
+
+    public Guid DeploymentPolicyId { get; set; }
+
+    public int MinMembers { get; set; }
+
+    public int MaxMembers { get; set; }
+
+    /// <summary>How many members should run now (between min and max; set by scaling).</summary>
+    public int DesiredMembers { get; set; }
+
+    /// <summary>The data application whose database this one uses (at most one: the DB_* variables name one).</summary>
+    public Guid? LinkedApplicationId { get; set; }
+
+    /// <summary>A data application's <see cref="DatabaseCredentials"/>, encrypted (never stored or logged in clear).</summary>
+    public string? ProtectedCredentials { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>What stops the application from running as asked (an image missing, no partition reachable); null when nothing does.</summary>
+    public string? Problem { get; private set; }
+
+    public DateTimeOffset? ProblemAt { get; private set; }
+
+    /// <summary>Records (or clears, with null) what keeps the application from running; returns whether it changed.</summary>
+    public bool ReportProblem(string? problem, DateTimeOffset now)
+    {
+        if (problem == Problem)
+        {
+            return false;
+        }
+
+        Problem = problem;
+        ProblemAt = problem is null ? null : now;
+        return true;
+    }
+}

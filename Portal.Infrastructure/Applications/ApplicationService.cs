@@ -1,0 +1,207 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Applications;
+using Portal.Core.Cartridges;
+using Portal.Core.Common;
+using Portal.Core.Partitions;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Infrastructure.Applications;
+
+/// <summary>What a tenant asks for when creating an application.</summary>
+public sealed record CreateApplication(string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy);
+
+/// <summary>
+/// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
+/// tenant only ever sees and touches its own. Running them is the reconciler's job: this records what is wanted.
+/// </summary>
+public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock)
+{
+    public async Task<Result<ApplicationDetails>> CreateAsync(CreateApplication request, CancellationToken cancellationToken)
+    {
+        var cartridge = await db.Cartridges.AsNoTracking().SingleOrDefaultAsync(c => c.Name == request.Cartridge, cancellationToken);
+        if (cartridge is null)
+        {
+            return Failure.Validation("cartridge", $"There is no cartridge named '{request.Cartridge}'.");
+        }
+
+        var policyName = string.IsNullOrWhiteSpace(request.DeploymentPolicy) ? DeploymentPolicy.DefaultName : request.DeploymentPolicy;
+        var policy = await db.DeploymentPolicies.AsNoTracking().SingleOrDefaultAsync(p => p.Name == policyName, cancellationToken);
+        if (policy is null)
+        {
+            return Failure.Validation("deploymentPolicy", $"There is no deployment policy named '{policyName}'.");
+        }
+
+        var min = request.MinMembers ?? 1;
+        var max = request.MaxMembers ?? Math.Max(min, 1);
+        var links = request.Links ?? [];
+        var dataApplications = await (from a in db.Applications
+                                      join c in db.Cartridges on a.CartridgeId equals c.Id
+                                      where c.Category == CartridgeCategory.Data
+                                      select new { a.Id, a.Name }).ToListAsync(cancellationToken);
+        var errors = ApplicationRules.Validate(
+            new ApplicationRequest(request.Name, cartridge.Category, min, max, links),
+            dataApplications.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
+        if (errors.Count > 0)
+        {
+            return new Failure(FailureKind.Validation, "The application is not valid.", errors);
+        }
+
+        if (await db.Applications.AnyAsync(a => a.Name == request.Name, cancellationToken))
+        {
+            return Failure.Conflict("name", $"You have an application named '{request.Name}' already.");
+        }
+
+        var application = new Application
+        {
+            Name = request.Name,
+            CartridgeId = cartridge.Id,
+            DeploymentPolicyId = policy.Id,
+            MinMembers = min,
+            MaxMembers = max,
+            DesiredMembers = min,
+            LinkedApplicationId = links.Count == 1 ? dataApplications.Single(a => a.Name == links[0]).Id : null,
+            ProtectedCredentials = cartridge.Category == CartridgeCategory.Data
+                ? Credentials.Protect(protection, DatabaseCredentials.Generate(request.Name))
+                : null,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Applications.Add(application);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Failure.Conflict("name", $"You have an application named '{request.Name}' already.");
+        }
+
+        return (await GetAsync(request.Name, cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<ApplicationSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        var rows = await Rows().OrderBy(r => r.Application.Name).ToListAsync(cancellationToken);
+        var active = await ActiveCountsAsync(cancellationToken);
+        var names = rows.ToDictionary(r => r.Application.Id, r => r.Application.Name);
+        return [.. rows.Select(r => Summarize(r.Application, r.Cartridge, active.GetValueOrDefault(r.Application.Id), names))];
+    }
+
+    public async Task<ApplicationDetails?> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var row = await Rows().SingleOrDefaultAsync(r => r.Application.Name == name, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var application = row.Application;
+        var members = await (from m in db.Members.AsNoTracking()
+                             join p in db.Partitions on m.PartitionId equals p.Id
+                             where m.ApplicationId == application.Id
+                                   && (m.State != MemberState.Terminated && m.State != MemberState.Faulted
+                                       || m.FaultedAt != null)
+                             orderby m.CreatedAt
+                             select new { Member = m, Partition = p.Name }).ToListAsync(cancellationToken);
+        var views = members.Select(m => new MemberView(m.Member.Id, m.Member.State, m.Partition, m.Member.CreatedAt,
+            m.Member.StartedAt, m.Member.ActiveAt, m.Member.FaultedAt, m.Member.FaultReason)).ToList();
+        var linkedName = application.LinkedApplicationId is { } linkedId
+            ? await db.Applications.Where(a => a.Id == linkedId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        var linkedBy = await db.Applications.Where(a => a.LinkedApplicationId == application.Id).OrderBy(a => a.Name)
+            .Select(a => a.Name).ToListAsync(cancellationToken);
+        var policy = await db.DeploymentPolicies.Where(p => p.Id == application.DeploymentPolicyId).Select(p => p.Name)
+            .SingleAsync(cancellationToken);
+        var active = views.Count(v => v.State == MemberState.Active);
+        var names = linkedName is null ? [] : new Dictionary<Guid, string> { [application.LinkedApplicationId!.Value] = linkedName };
+
+        return new ApplicationDetails(
+            Summarize(application, row.Cartridge, active, names),
+            policy,
+            application.Problem,
+            [.. views.Where(v => v.State is not (MemberState.Terminated or MemberState.Faulted))],
+            [.. views.Where(v => v.FaultedAt is not null).OrderByDescending(v => v.FaultedAt).Take(10)],
+            linkedBy);
+    }
+
+    public async Task<Result<ApplicationDetails>> ScaleAsync(string name, int members, CancellationToken cancellationToken)
+    {
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
+        if (application is null)
+        {
+            return Failure.NotFound($"You have no application named '{name}'.");
+        }
+
+        if (ApplicationRules.CheckScale(members, application.MinMembers, application.MaxMembers) is { } problem)
+        {
+            return Failure.Validation("members", problem);
+        }
+
+        application.DesiredMembers = members;
+        await db.SaveChangesAsync(cancellationToken);
+        return (await GetAsync(name, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Deletes the application (and, for a data application, its data): its rows go now; the reconciler removes
+    /// its containers and volume on its next pass (and, for a partition that is unreachable now, when it answers again).
+    /// </summary>
+    public async Task<Result<string>> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
+        if (application is null)
+        {
+            return Failure.NotFound($"You have no application named '{name}'.");
+        }
+
+        var users = await db.Applications.Where(a => a.LinkedApplicationId == application.Id).OrderBy(a => a.Name)
+            .Select(a => a.Name).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            return Failure.Conflict("name",
+                $"'{name}' is linked to {string.Join(", ", users.Select(u => $"'{u}'"))}: delete {(users.Count == 1 ? "that application" : "those applications")} first.");
+        }
+
+        await db.Members.Where(m => m.ApplicationId == application.Id).ExecuteDeleteAsync(cancellationToken);
+        db.Applications.Remove(application);
+        await db.SaveChangesAsync(cancellationToken);
+        return name;
+    }
+
+    private IQueryable<ApplicationRow> Rows() =>
+        from a in db.Applications.AsNoTracking()
+        join c in db.Cartridges.AsNoTracking() on a.CartridgeId equals c.Id
+        select new ApplicationRow { Application = a, Cartridge = c };
+
+    private async Task<Dictionary<Guid, int>> ActiveCountsAsync(CancellationToken cancellationToken) =>
+        await db.Members.Where(m => m.State == MemberState.Active)
+            .GroupBy(m => m.ApplicationId)
+            .Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+
+    private static ApplicationSummary Summarize(Application a, Cartridge c, int active, IReadOnlyDictionary<Guid, string> names) =>
+        new(a.Name, c.Name, c.Category, ApplicationStatusRules.Of(a.DesiredMembers, active, a.Problem), a.MinMembers,
+            a.MaxMembers, a.DesiredMembers, active,
+            a.LinkedApplicationId is { } id ? names.GetValueOrDefault(id) : null, a.CreatedAt);
+
+    private sealed class ApplicationRow
+    {
+        public required Application Application { get; init; }
+
+        public required Cartridge Cartridge { get; init; }
+    }
+}
+
+/// <summary>Data applications' credentials, encrypted with ASP.NET Data Protection before they are stored.</summary>
+public static class Credentials
+{
+    private const string Purpose = "Portal.Applications.DatabaseCredentials.v1";
+
+    public static string Protect(IDataProtectionProvider protection, DatabaseCredentials credentials) =>
+        protection.CreateProtector(Purpose).Protect(JsonSerializer.Serialize(credentials));
+
+    public static DatabaseCredentials Unprotect(IDataProtectionProvider protection, string protectedCredentials) =>
+        JsonSerializer.Deserialize<DatabaseCredentials>(protection.CreateProtector(Purpose).Unprotect(protectedCredentials))
+        ?? throw new InvalidOperationException("The stored credentials are empty.");
+}

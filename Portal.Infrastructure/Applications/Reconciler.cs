@@ -1,0 +1,377 @@
+using System.Collections.Concurrent;
+using Docker.DotNet;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Portal.Core.Applications;
+using Portal.Core.Cartridges;
+using Portal.Core.Partitions;
+using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Partitions;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Infrastructure.Applications;
+
+/// <summary>
+/// One reconciliation pass over every application of every tenant (flow 2 of the design): observe each partition's
+/// containers by label, plan with <see cref="ReconciliationPlanner"/>, carry the plan out, then move members on by
+/// their health checks. Everything it knows lives in the database and in container labels, so a restarted portal
+/// carries on where it stopped. It runs for no tenant, so it reads across tenants explicitly.
+/// </summary>
+public sealed partial class Reconciler(
+    IServiceScopeFactory scopes,
+    DockerEngines engines,
+    PartitionMonitor monitor,
+    IDataProtectionProvider protection,
+    IOptions<ReconcilerOptions> options,
+    TimeProvider clock,
+    ILogger<Reconciler> logger)
+{
+    private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<Guid, int> failedChecks = new();
+
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var installation = await db.Installations.Select(i => i.Id).FirstOrDefaultAsync(cancellationToken);
+        if (installation == Guid.Empty)
+        {
+            return; // the database is not initialized yet
+        }
+
+        var partitions = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+        var observations = await Task.WhenAll(partitions.Values.Select(p => ObserveAsync(p, installation, cancellationToken)));
+        var pass = new Pass(
+            db,
+            scope.ServiceProvider.GetRequiredService<MemberHealthProbe>(),
+            partitions,
+            observations.Where(o => o.Answered).ToDictionary(o => o.Partition.Id),
+            await db.Cartridges.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken),
+            await db.DeploymentPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken),
+            await db.Applications.IgnoreQueryFilters().ToListAsync(cancellationToken),
+            await db.Members.IgnoreQueryFilters()
+                .Where(m => m.State != MemberState.Terminated && m.State != MemberState.Faulted)
+                .ToListAsync(cancellationToken));
+
+        await RemoveOrphansAsync(pass, cancellationToken);
+        foreach (var application in pass.Applications)
+        {
+            try
+            {
+                await ReconcileAsync(pass, application, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Deleted (or changed) while this pass worked on it: the next pass sees the new state.
+                LogChangedMeanwhile(application.Name);
+                return;
+            }
+        }
+    }
+
+    private async Task ReconcileAsync(Pass pass, Application application, CancellationToken cancellationToken)
+    {
+        var cartridge = pass.Cartridges[application.CartridgeId];
+        var policy = pass.Policies[application.DeploymentPolicyId];
+        var members = pass.Members.Where(m => m.ApplicationId == application.Id).ToList();
+        var containers = pass.Observed.Values
+            .SelectMany(o => o.Containers.Where(c => c.ClusterId == application.ClusterId).Select(c => (o.Partition.Id, Container: c)))
+            .ToList();
+        var now = clock.GetUtcNow();
+        string? problem = null;
+
+        foreach (var member in members)
+        {
+            var container = containers.FirstOrDefault(c => c.Container.MemberId == member.Id && c.Id == member.PartitionId && c.Container.Running).Container;
+            if (member.State == MemberState.Created && container is not null)
+            {
+                member.Started(container.ContainerId, container.PublishedPort, now); // started by a pass that did not finish
+            }
+            else if (member.State == MemberState.Created && pass.Observed.ContainsKey(member.PartitionId)
+                     && now - member.CreatedAt > options.Value.CreatedTimeout)
+            {
+                Fault(application, member, "Its container was never started.", now);
+            }
+            else if (container is not null && MemberLifecycle.IsLive(member.State))
+            {
+                member.HostPort = container.PublishedPort; // a restarted container gets a new port
+            }
+        }
+
+        var snapshot = new ClusterSnapshot
+        {
+            ClusterId = application.ClusterId,
+            DesiredMembers = application.DesiredMembers,
+            Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt))],
+            Containers = containers,
+            Partitions = policy.Slots(),
+            Answered = pass.Observed.Keys.ToHashSet(),
+            Algorithm = policy.Algorithm,
+        };
+
+        foreach (var action in ReconciliationPlanner.Plan(snapshot))
+        {
+            switch (action)
+            {
+                case FaultMember fault:
+                    Fault(application, members.Single(m => m.Id == fault.MemberId), fault.Reason, now);
+                    break;
+                case RemoveContainer remove:
+                    await pass.Runtime(remove.PartitionId).RemoveAsync(remove.ContainerId, TimeSpan.Zero, cancellationToken);
+                    break;
+                case StartMember start when problem is null:
+                    problem = await StartAsync(pass, application, cartridge, start.PartitionId, members, cancellationToken);
+                    break;
+                case DrainMember drain:
+                    members.Single(m => m.Id == drain.MemberId).MoveTo(MemberState.Draining, now);
+                    LogMember(application.Name, drain.MemberId, MemberState.Draining);
+                    break;
+                case TerminateMember terminate:
+                    await TerminateAsync(pass, application, members.Single(m => m.Id == terminate.MemberId), cancellationToken);
+                    break;
+                case CannotPlace cannot:
+                    problem ??= pass.Observed.Count < pass.Partitions.Count
+                        ? $"{cannot.Missing} member(s) cannot be placed: the partitions of policy '{policy.Name}' that answer are full, the others do not answer."
+                        : $"{cannot.Missing} member(s) cannot be placed: every partition of policy '{policy.Name}' is full.";
+                    break;
+            }
+        }
+
+        await CheckHealthAsync(pass, application, cartridge, members, cancellationToken);
+        foreach (var member in members.Where(m => m.State == MemberState.Draining && m.DrainingAt + options.Value.DrainPeriod <= now))
+        {
+            await TerminateAsync(pass, application, member, cancellationToken);
+        }
+
+        application.ReportProblem(problem, now);
+    }
+
+    /// <summary>Records a new member, then starts its container; returns what stops it from starting, if anything.</summary>
+    private async Task<string?> StartAsync(Pass pass, Application application, Cartridge cartridge, Guid partitionId, List<Member> members, CancellationToken cancellationToken)
+    {
+        var partition = pass.Partitions[partitionId];
+        if (!await pass.HasImageAsync(engines, partition, cartridge.Image, cancellationToken))
+        {
+            return $"The image {cartridge.Image} is not on partition '{partition.Name}': "
+                   + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
+        }
+
+        var member = new Member { TenantId = application.TenantId, ApplicationId = application.Id, PartitionId = partitionId, CreatedAt = clock.GetUtcNow() };
+        pass.Db.Members.Add(member);
+        members.Add(member);
+        await pass.Db.SaveChangesAsync(cancellationToken); // known before its container exists: a crash now leaves no stranger
+
+        var spec = new MemberSpec
+        {
+            TenantId = application.TenantId,
+            ApplicationId = application.Id,
+            ClusterId = application.ClusterId,
+            MemberId = member.Id,
+            Image = cartridge.Image,
+            ContainerPort = cartridge.ContainerPort,
+            Environment = Environment(pass, application, cartridge, member),
+            CpuLimit = cartridge.CpuLimit,
+            MemoryLimitMb = cartridge.MemoryLimitMb,
+            NetworkAlias = application.Name,
+            PersistencePath = cartridge.PersistencePath,
+        };
+        try
+        {
+            var container = await pass.Runtime(partitionId).StartAsync(spec, cancellationToken);
+            member.Started(container.ContainerId, container.PublishedPort, clock.GetUtcNow());
+            LogMember(application.Name, member.Id, MemberState.Starting);
+            return null;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
+        {
+            var reason = $"Its container could not be started on partition '{partition.Name}': {e.GetBaseException().Message}";
+            Fault(application, member, reason, clock.GetUtcNow());
+            return reason;
+        }
+    }
+
+    /// <summary>The cartridge's variables, the member's identity, and the data credentials it serves or links to.</summary>
+    private Dictionary<string, string> Environment(Pass pass, Application application, Cartridge cartridge, Member member)
+    {
+        var environment = new Dictionary<string, string>(cartridge.Environment, StringComparer.Ordinal)
+        {
+            ["PORTAL_APPLICATION"] = application.Name,
+            ["PORTAL_MEMBER_ID"] = member.Id.ToString(),
+        };
+        if (application.ProtectedCredentials is { } own)
+        {
+            foreach (var (name, value) in Credentials.Unprotect(protection, own).ServerEnvironment())
+            {
+                environment[name] = value;
+            }
+        }
+
+        if (application.LinkedApplicationId is { } linkedId
+            && pass.Applications.SingleOrDefault(a => a.Id == linkedId) is { ProtectedCredentials: { } linked } data)
+        {
+            var port = pass.Cartridges[data.CartridgeId].ContainerPort;
+            foreach (var (name, value) in Credentials.Unprotect(protection, linked).LinkEnvironment(data.Name, port))
+            {
+                environment[name] = value;
+            }
+        }
+
+        return environment;
+    }
+
+    /// <summary>Starting members become Active when healthy (or Faulted when they never do); Active ones fault after repeated failures.</summary>
+    private async Task CheckHealthAsync(Pass pass, Application application, Cartridge cartridge, List<Member> members, CancellationToken cancellationToken)
+    {
+        var checkable = members.Where(m => m.State is MemberState.Starting or MemberState.Active && m.HostPort is not null).ToList();
+        var results = await Task.WhenAll(checkable.Select(m =>
+            pass.Probe.IsHealthyAsync(cartridge.HealthCheck, cartridge.HealthCheckPath, m.HostPort!.Value, cancellationToken)));
+        var now = clock.GetUtcNow();
+        foreach (var (member, healthy) in checkable.Zip(results))
+        {
+            if (healthy)
+            {
+                failedChecks.TryRemove(member.Id, out _);
+                if (member.State == MemberState.Starting)
+                {
+                    member.MoveTo(MemberState.Active, now);
+                    LogMember(application.Name, member.Id, MemberState.Active);
+                }
+            }
+            else if (member.State == MemberState.Starting && now - member.StartedAt > options.Value.StartTimeout)
+            {
+                Fault(application, member, $"It did not pass its health check within {options.Value.StartTimeout.TotalSeconds:0} s.", now);
+            }
+            else if (member.State == MemberState.Active
+                     && failedChecks.AddOrUpdate(member.Id, 1, (_, n) => n + 1) >= options.Value.UnhealthyThreshold)
+            {
+                Fault(application, member, $"It failed {options.Value.UnhealthyThreshold} health checks in a row.", now);
+            }
+        }
+    }
+
+    private async Task TerminateAsync(Pass pass, Application application, Member member, CancellationToken cancellationToken)
+    {
+        if (member.ContainerId is { } container && pass.Observed.ContainsKey(member.PartitionId))
+        {
+            await pass.Runtime(member.PartitionId).RemoveAsync(container, options.Value.StopGrace, cancellationToken);
+        }
+
+        member.MoveTo(MemberState.Terminated, clock.GetUtcNow());
+        failedChecks.TryRemove(member.Id, out _);
+        LogMember(application.Name, member.Id, MemberState.Terminated);
+    }
+
+    private void Fault(Application application, Member member, string reason, DateTimeOffset now)
+    {
+        member.MoveTo(MemberState.Faulted, now, reason);
+        failedChecks.TryRemove(member.Id, out _);
+        LogFaulted(application.Name, member.Id, reason);
+    }
+
+    /// <summary>Containers and volumes of this installation that no application owns (deleted applications, crashes).</summary>
+    private async Task RemoveOrphansAsync(Pass pass, CancellationToken cancellationToken)
+    {
+        var clusters = pass.Applications.Select(a => a.ClusterId).ToHashSet();
+        var applications = pass.Applications.Select(a => a.Id).ToHashSet();
+        foreach (var observation in pass.Observed.Values)
+        {
+            var runtime = pass.Runtime(observation.Partition.Id);
+            foreach (var container in observation.Containers.Where(c => !clusters.Contains(c.ClusterId)))
+            {
+                LogOrphan(container.ContainerId, observation.Partition.Name);
+                await runtime.RemoveAsync(container.ContainerId, TimeSpan.Zero, cancellationToken);
+            }
+
+            foreach (var volume in observation.Volumes.Where(v => !applications.Contains(v.ApplicationId)))
+            {
+                if (await runtime.RemoveVolumeAsync(volume.Name, cancellationToken))
+                {
+                    LogOrphan(volume.Name, observation.Partition.Name);
+                }
+            }
+        }
+    }
+
+    private async Task<Observation> ObserveAsync(Partition partition, Guid installation, CancellationToken cancellationToken)
+    {
+        var runtime = new DockerContainerRuntime(engines.For(partition.Endpoint, partition.TlsCertificateDirectory), installation);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(EngineTimeout);
+        var before = monitor.StatusOf(partition.Id);
+        try
+        {
+            var containers = await runtime.ListAsync(timeout.Token);
+            var volumes = await runtime.ListVolumesAsync(timeout.Token);
+            monitor.Report(partition.Id, new PartitionStatus(true, null, clock.GetUtcNow()));
+            return new Observation(partition, runtime, true, containers, volumes);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
+        {
+            var status = new PartitionStatus(false, PartitionCatalogue.Unreachable(partition, e), clock.GetUtcNow());
+            monitor.Report(partition.Id, status);
+            if (before is null || before.Reachable)
+            {
+                LogUnreachable(partition.Name, status.Reason!);
+            }
+
+            return new Observation(partition, runtime, false, [], []);
+        }
+    }
+
+    private sealed record Observation(Partition Partition, IContainerRuntime Runtime, bool Answered, IReadOnlyList<ObservedContainer> Containers, IReadOnlyList<ObservedVolume> Volumes);
+
+    /// <summary>What one pass knows.</summary>
+    private sealed record Pass(
+        PortalDbContext Db,
+        MemberHealthProbe Probe,
+        Dictionary<Guid, Partition> Partitions,
+        Dictionary<Guid, Observation> Observed,
+        Dictionary<Guid, Cartridge> Cartridges,
+        Dictionary<Guid, DeploymentPolicy> Policies,
+        List<Application> Applications,
+        List<Member> Members)
+    {
+        private readonly Dictionary<(Guid, string), bool> images = [];
+
+        public IContainerRuntime Runtime(Guid partitionId) => Observed[partitionId].Runtime;
+
+        public async Task<bool> HasImageAsync(DockerEngines engines, Partition partition, string image, CancellationToken cancellationToken)
+        {
+            if (!images.TryGetValue((partition.Id, image), out var present))
+            {
+                try
+                {
+                    await engines.For(partition.Endpoint, partition.TlsCertificateDirectory).Images.InspectImageAsync(image, cancellationToken);
+                    present = true;
+                }
+                catch (DockerImageNotFoundException)
+                {
+                    present = false;
+                }
+
+                images[(partition.Id, image)] = present;
+            }
+
+            return present;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Member {MemberId} of application {Application} is {State}")]
+    private partial void LogMember(string application, Guid memberId, MemberState state);
+
+    [LoggerMessage(LogLevel.Warning, "Member {MemberId} of application {Application} faulted: {Reason}")]
+    private partial void LogFaulted(string application, Guid memberId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Removed {Resource}, which no application owns, from partition {Partition}")]
+    private partial void LogOrphan(string resource, string partition);
+
+    [LoggerMessage(LogLevel.Warning, "Partition {Partition} is unreachable: {Reason}")]
+    private partial void LogUnreachable(string partition, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Application {Application} changed while being reconciled; the next pass takes it up")]
+    private partial void LogChangedMeanwhile(string application);
+}

@@ -1,0 +1,196 @@
+using Docker.DotNet;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Core.Applications;
+using Portal.Core.Common;
+using Portal.Core.Partitions;
+using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Infrastructure.Partitions;
+
+/// <summary>A partition with what the portal last saw of its engine.</summary>
+public sealed record PartitionView(Guid Id, string Name, string NetworkPartition, string Endpoint, string? TlsCertificateDirectory, PartitionStatus? Status);
+
+/// <summary>
+/// The Docker engines members run on, and the deployment policies that spread members over them. The local engine
+/// (<c>Portal:Docker:Endpoint</c>) is the partition <c>local</c>, in the network partition <c>local</c>, used by the
+/// policy <c>default</c>; platform admins add more.
+/// </summary>
+public sealed class PartitionCatalogue(
+    PortalDbContext db,
+    DockerEngines engines,
+    PartitionMonitor monitor,
+    IOptions<DockerOptions> docker,
+    TimeProvider clock)
+{
+    public const string LocalName = "local";
+
+    public async Task<IReadOnlyList<PartitionView>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await (from p in db.Partitions.AsNoTracking()
+                    join n in db.NetworkPartitions.AsNoTracking() on p.NetworkPartitionId equals n.Id
+                    orderby p.CreatedAt
+                    select new { Partition = p, Network = n.Name }).ToListAsync(cancellationToken))
+            .Select(x => new PartitionView(x.Partition.Id, x.Partition.Name, x.Network, x.Partition.Endpoint,
+                x.Partition.TlsCertificateDirectory, monitor.StatusOf(x.Partition.Id)))];
+
+    /// <summary>Adds a partition (and its network partition when new). It is used once a deployment policy names it.</summary>
+    public async Task<Result<PartitionView>> AddAsync(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
+    {
+        tlsCertificateDirectory = string.IsNullOrWhiteSpace(tlsCertificateDirectory) ? null : tlsCertificateDirectory.Trim();
+        var errors = new Dictionary<string, string[]>(PartitionRules.Validate(name, endpoint, tlsCertificateDirectory));
+        if (!DnsLabel.IsValid(networkPartition, 2, 40))
+        {
+            errors["networkPartition"] = ["Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Failure(FailureKind.Validation, "The partition is not valid.", errors);
+        }
+
+        if (await db.Partitions.AnyAsync(p => p.Name == name, cancellationToken))
+        {
+            return Failure.Conflict("name", $"A partition named '{name}' exists already.");
+        }
+
+        var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == networkPartition, cancellationToken);
+        if (network is null)
+        {
+            network = new NetworkPartition { Name = networkPartition, CreatedAt = clock.GetUtcNow() };
+            db.NetworkPartitions.Add(network);
+        }
+
+        var partition = new Partition
+        {
+            Name = name, Endpoint = endpoint, TlsCertificateDirectory = tlsCertificateDirectory,
+            NetworkPartitionId = network.Id, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Partitions.Add(partition);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Failure.Conflict("name", $"A partition named '{name}' exists already.");
+        }
+
+        return new PartitionView(partition.Id, partition.Name, network.Name, partition.Endpoint, partition.TlsCertificateDirectory, null);
+    }
+
+    /// <summary>Asks the partition's engine for its version: the "test connection" of the admin console.</summary>
+    public async Task<PartitionStatus> TestAsync(Guid partitionId, CancellationToken cancellationToken)
+    {
+        var partition = await db.Partitions.AsNoTracking().SingleAsync(p => p.Id == partitionId, cancellationToken);
+        var status = await ProbeAsync(engines, partition, clock, cancellationToken);
+        monitor.Report(partition.Id, status);
+        return status;
+    }
+
+    /// <summary>Sets which partitions a deployment policy uses, in order, with their caps and burst flags.</summary>
+    public async Task<Result<DeploymentPolicy>> SetPolicyAsync(string name, PartitionAlgorithm algorithm, IReadOnlyList<(string Partition, int MaxMembers, bool Burst)> partitions, CancellationToken cancellationToken)
+    {
+        var known = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Id, cancellationToken);
+        var errors = new List<string>();
+        errors.AddRange(partitions.Where(p => !known.ContainsKey(p.Partition)).Select(p => $"There is no partition named '{p.Partition}'."));
+        errors.AddRange(partitions.Where(p => p.MaxMembers is < 1 or > ApplicationRules.MaxMembersLimit)
+            .Select(p => $"'{p.Partition}': max members must be between 1 and {ApplicationRules.MaxMembersLimit}."));
+        if (partitions.Count == 0 || partitions.All(p => p.Burst))
+        {
+            errors.Add("A policy needs at least one partition that is not for bursting.");
+        }
+
+        if (partitions.DistinctBy(p => p.Partition).Count() != partitions.Count)
+        {
+            errors.Add("Name each partition once.");
+        }
+
+        if (!DnsLabel.IsValid(name, 2, 40))
+        {
+            return Failure.Validation("name", "Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter.");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Failure(FailureKind.Validation, "The deployment policy is not valid.", new Dictionary<string, string[]> { ["partitions"] = [.. errors] });
+        }
+
+        var policy = await db.DeploymentPolicies.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
+        if (policy is null)
+        {
+            policy = new DeploymentPolicy { Name = name, CreatedAt = clock.GetUtcNow() };
+            db.DeploymentPolicies.Add(policy);
+        }
+
+        policy.Algorithm = algorithm;
+        policy.Partitions = [.. partitions.Select(p => new PolicyPartition { PartitionId = known[p.Partition], MaxMembers = p.MaxMembers, Burst = p.Burst })];
+        await db.SaveChangesAsync(cancellationToken);
+        return policy;
+    }
+
+    internal static async Task<PartitionStatus> ProbeAsync(DockerEngines engines, Partition partition, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var version = await engines.For(partition.Endpoint, partition.TlsCertificateDirectory).System.GetVersionAsync(timeout.Token);
+            return new PartitionStatus(true, $"Docker {version.Version} (API {version.APIVersion})", clock.GetUtcNow());
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsUnreachable(e))
+        {
+            return new PartitionStatus(false, Unreachable(partition, e), clock.GetUtcNow());
+        }
+    }
+
+    internal static bool IsUnreachable(Exception e) =>
+        e is HttpRequestException or IOException or TimeoutException or OperationCanceledException or DockerApiException
+            or System.Net.Sockets.SocketException or System.Security.Cryptography.CryptographicException
+            or System.Security.Authentication.AuthenticationException or UnauthorizedAccessException;
+
+    internal static string Unreachable(Partition partition, Exception e) => e switch
+    {
+        OperationCanceledException or TimeoutException => $"{partition.Endpoint} did not answer within 5 s.",
+        System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException
+            => $"The TLS certificates in {partition.TlsCertificateDirectory} cannot be read: {e.Message}",
+        _ => $"{partition.Endpoint} cannot be reached: {e.GetBaseException().Message}",
+    };
+
+    /// <summary>The local network partition, partition and default policy (at start-up); the local partition follows the configured endpoint.</summary>
+    internal async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == LocalName, cancellationToken);
+        if (network is null)
+        {
+            network = new NetworkPartition { Name = LocalName, CreatedAt = clock.GetUtcNow() };
+            db.NetworkPartitions.Add(network);
+        }
+
+        var local = await db.Partitions.SingleOrDefaultAsync(p => p.Name == LocalName, cancellationToken);
+        if (local is null)
+        {
+            local = new Partition { Name = LocalName, Endpoint = docker.Value.Endpoint, NetworkPartitionId = network.Id, CreatedAt = clock.GetUtcNow() };
+            db.Partitions.Add(local);
+        }
+
+        local.Endpoint = docker.Value.Endpoint;
+        if (!await db.DeploymentPolicies.AnyAsync(p => p.Name == DeploymentPolicy.DefaultName, cancellationToken))
+        {
+            db.DeploymentPolicies.Add(new DeploymentPolicy
+            {
+                Name = DeploymentPolicy.DefaultName,
+                Algorithm = PartitionAlgorithm.RoundRobin,
+                Partitions = [new PolicyPartition { PartitionId = local.Id, MaxMembers = ApplicationRules.MaxMembersLimit }],
+                CreatedAt = clock.GetUtcNow(),
+            });
+        }
+
+        if (!await db.Installations.AnyAsync(cancellationToken))
+        {
+            db.Installations.Add(new Installation { CreatedAt = clock.GetUtcNow() });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Docker.DotNet.Models;
+using Npgsql;
+using Portal.Infrastructure.Docker;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Applications;
+
+/// <summary>
+/// Applications on a real Docker engine, driven over the API as a tenant would: a MySQL database and a PHP
+/// application linked to it, members replaced when they die, scaling, deleting, and a portal restart.
+/// </summary>
+public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IClassFixture<RuntimePortalFixture>
+{
+    [Fact]
+    public async Task A_PHP_application_linked_to_a_MySQL_application_reads_from_it()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("acme"));
+
+        var db = await tenant.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
+        Assert.Equal("mysql", db.GetProperty("cartridge").GetString());
+        Assert.Equal(1, db.GetProperty("desiredMembers").GetInt32());
+        var shop = await tenant.CreateApplicationAsync(new { name = "shop", cartridge = "php", minMembers = 2, maxMembers = 3, links = new[] { "db" } });
+        Assert.Equal(["db"], shop.GetProperty("links").EnumerateArray().Select(l => l.GetString()));
+
+        db = await tenant.WaitUntilRunningAsync("db", 1);
+        shop = await tenant.WaitUntilRunningAsync("shop", 2);
+        Assert.Equal(["shop"], db.GetProperty("linkedBy").EnumerateArray().Select(l => l.GetString()));
+        foreach (var member in shop.GetProperty("members").EnumerateArray())
+        {
+            Assert.Equal("local", member.GetProperty("partition").GetString());
+            Assert.True(member.GetProperty("started").GetDateTimeOffset() <= member.GetProperty("activeAt").GetDateTimeOffset());
+        }
+
+        // Each PHP member reads from MySQL through the variables the link injected.
+        foreach (var memberId in shop.MemberIds())
+        {
+            var container = await fixture.ContainerOfAsync(memberId);
+            var page = await WaitForPageAsync(container, "Connected to database");
+            Assert.Contains("Connected to database db on db (server 10.11", page);
+            Assert.Contains($"Served by member {memberId}", page);
+        }
+
+        // The variables are there; the password is stored encrypted and shown nowhere in the API.
+        var shopContainer = await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(shop.MemberIds()[0])).ID);
+        var variables = shopContainer.Config.Env.Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+        Assert.Equal(("db", "3306", "db", "db"), (variables["DB_HOST"], variables["DB_PORT"], variables["DB_NAME"], variables["DB_USER"]));
+        var password = variables["DB_PASSWORD"];
+        Assert.Equal(32, password.Length);
+        Assert.Equal($"mysql://db:{password}@db:3306/db", variables["DATABASE_URL"]);
+        Assert.DoesNotContain(password, await (await tenant.GetAsync("/api/v1/applications/db")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain(password, await (await tenant.GetAsync("/api/v1/applications")).Content.ReadAsStringAsync());
+        var stored = await StoredCredentialsAsync("db");
+        Assert.NotNull(stored);
+        Assert.DoesNotContain(password, stored);
+
+        // A data application keeps its data on its own volume.
+        var dbContainer = await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(db.MemberIds()[0])).ID);
+        var mount = Assert.Single(dbContainer.Mounts);
+        Assert.Equal(("volume", "/var/lib/mysql"), (mount.Type, mount.Destination));
+    }
+
+    [Fact]
+    public async Task A_killed_member_is_replaced_within_15_seconds_and_its_fault_recorded()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("kill"));
+        await tenant.CreateApplicationAsync(new { name = "web", cartridge = "php", minMembers = 2, maxMembers = 2 });
+        var before = await tenant.WaitUntilRunningAsync("web", 2);
+        var victim = before.MemberIds()[0];
+
+        var clock = Stopwatch.StartNew();
+        await fixture.Docker.Containers.KillContainerAsync((await fixture.ContainerOfAsync(victim)).ID, new ContainerKillParameters());
+        var after = await tenant.WaitForAsync("web", a =>
+            a.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "active") == 2
+            && !a.MemberIds().Contains(victim), seconds: 15);
+        clock.Stop();
+
+        Assert.Contains(before.MemberIds()[1], after.MemberIds());
+        var fault = Assert.Single(after.GetProperty("recentlyFaulted").EnumerateArray());
+        Assert.Equal(victim, fault.GetProperty("id").GetString());
+        Assert.Equal("faulted", fault.GetProperty("state").GetString());
+        Assert.Equal("Its container stopped.", fault.GetProperty("faultReason").GetString());
+        TestContext.Current.SendDiagnosticMessage($"A killed member was replaced by an Active one in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        // The dead container is removed, not left behind.
+        var containers = await fixture.ContainersAsync($"{DockerContainerRuntime.MemberLabel}={victim}");
+        Assert.Empty(containers);
+    }
+
+    [Fact]
+    public async Task Scaling_starts_and_drains_members_within_min_and_max()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("scale"));
+        await tenant.CreateApplicationAsync(new { name = "api", cartridge = "php", minMembers = 1, maxMembers = 3 });
+        var one = await tenant.WaitUntilRunningAsync("api", 1);
+
+        var scaled = await tenant.PostAsJsonAsync("/api/v1/applications/api/scale", new { members = 3 });
+        Assert.Equal(HttpStatusCode.OK, scaled.StatusCode);
+        var three = await tenant.WaitUntilRunningAsync("api", 3);
+        Assert.Contains(one.MemberIds()[0], three.MemberIds());
+
+        var tooMany = await tenant.PostAsJsonAsync("/api/v1/applications/api/scale", new { members = 4 });
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("between 1 and 3", (await tooMany.JsonAsync()).GetProperty("errors").GetProperty("members")[0].GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await tenant.PostAsJsonAsync("/api/v1/applications/api/scale", new { members = 1 })).StatusCode);
+        var back = await tenant.WaitUntilRunningAsync("api", 1, seconds: 60);
+        var kept = Assert.Single(back.MemberIds());
+        foreach (var gone in three.MemberIds().Where(id => id != kept))
+        {
+            Assert.Empty(await fixture.ContainersAsync($"{DockerContainerRuntime.MemberLabel}={gone}"));
+        }
+    }
+
+    [Fact]
+    public async Task Deleting_a_data_application_is_refused_while_linked_and_then_removes_its_data()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("delete"));
+        await tenant.CreateApplicationAsync(new { name = "store", cartridge = "mysql" });
+        await tenant.CreateApplicationAsync(new { name = "site", cartridge = "php", links = new[] { "store" } });
+        var store = await tenant.WaitUntilRunningAsync("store", 1);
+        await tenant.WaitUntilRunningAsync("site", 1);
+        var volume = Assert.Single((await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(store.MemberIds()[0])).ID)).Mounts).Name;
+
+        var refused = await tenant.DeleteAsync("/api/v1/applications/store");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("'site'", (await refused.JsonAsync()).GetProperty("detail").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync("/api/v1/applications/site")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync("/api/v1/applications/store")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/api/v1/applications/store")).StatusCode);
+
+        // The reconciler removes the containers and the volume within a few passes.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (await OfTenantAsync(store) > 0 || await VolumeExistsAsync(volume)))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(0, await OfTenantAsync(store));
+        Assert.False(await VolumeExistsAsync(volume), "the data application's volume is still there");
+    }
+
+    [Fact]
+    public async Task Restarting_the_portal_keeps_its_members_and_leaves_no_orphan()
+    {
+        using (var tenant = await fixture.Portal.SignUpAsync("restart-" + Guid.NewGuid().ToString("N")[..6], "admin@restart.test"))
+        {
+            await tenant.CreateApplicationAsync(new { name = "blog", cartridge = "php", minMembers = 2, maxMembers = 2 });
+            await tenant.WaitUntilRunningAsync("blog", 2);
+        }
+
+        var installation = await fixture.InstallationIdAsync();
+        var before = await fixture.ContainersAsync();
+        string? stray = null;
+        await fixture.RestartAsync(async () =>
+        {
+            // While the portal is down, a container of this installation that no application owns appears
+            // (as if the portal had crashed between starting it and recording it).
+            var created = await fixture.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = "portal/php:8.2",
+                Labels = new Dictionary<string, string>
+                {
+                    [DockerContainerRuntime.InstallationLabel] = installation.ToString(),
+                    [DockerContainerRuntime.TenantLabel] = Guid.NewGuid().ToString(),
+                    [DockerContainerRuntime.ApplicationLabel] = Guid.NewGuid().ToString(),
+                    [DockerContainerRuntime.ClusterLabel] = Guid.NewGuid().ToString(),
+                    [DockerContainerRuntime.MemberLabel] = Guid.NewGuid().ToString(),
+                },
+            });
+            await fixture.Docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            stray = created.ID;
+        });
+
+        using var again = await fixture.Portal.SignInAsync("admin@restart.test", ApiClient.Password);
+        var blog = await again.WaitUntilRunningAsync("blog", 2);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (await fixture.ContainersAsync()).Any(c => c.ID == stray))
+        {
+            await Task.Delay(250);
+        }
+
+        var after = await fixture.ContainersAsync();
+        Assert.DoesNotContain(after, c => c.ID == stray);
+        var blogMembers = after.Where(c => blog.MemberIds().Contains(c.Labels[DockerContainerRuntime.MemberLabel])).ToList();
+        Assert.Equal(2, blogMembers.Count);
+        Assert.All(blogMembers, c => Assert.Contains(before, b => b.ID == c.ID)); // the same containers, not new ones
+    }
+
+    private async Task<int> OfTenantAsync(System.Text.Json.JsonElement application) =>
+        (await fixture.ContainersAsync()).Count(c => application.MemberIds().Contains(c.Labels[DockerContainerRuntime.MemberLabel]));
+
+    private async Task<bool> VolumeExistsAsync(string name)
+    {
+        try
+        {
+            await fixture.Docker.Volumes.InspectAsync(name);
+            return true;
+        }
+        catch (Docker.DotNet.DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task<string?> StoredCredentialsAsync(string application)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"ProtectedCredentials\" FROM \"Applications\" WHERE \"Name\" = @name", connection);
+        command.Parameters.AddWithValue("name", application);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<string> WaitForPageAsync(ContainerListResponse container, string expected)
+    {
+        var port = container.Ports.Single(p => p.PrivatePort == 8080 && p.IP == "127.0.0.1").PublicPort;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var page = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            page = await HttpProbe.GetWhenUpAsync(new Uri($"http://127.0.0.1:{port}/"));
+            if (page.Contains(expected, StringComparison.Ordinal))
+            {
+                return page;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"The page never said '{expected}'; last: {page}");
+        return page;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Npgsql;
+using Portal.Infrastructure.Docker;
+
+namespace Portal.Tests.Support;
+
+/// <summary>
+/// The whole portal on a fresh PostgreSQL database and the real Docker engine, with the built-in cartridges'
+/// images built, its reconciler running. It can be restarted on the same database, as an operator would.
+/// </summary>
+public sealed class RuntimePortalFixture : IAsyncLifetime
+{
+    private PostgresDatabase? database;
+    private PortalFactory? factory;
+    private DockerEngines? engines;
+
+    public PortalFactory Portal => factory ?? throw new InvalidOperationException("Not initialized.");
+
+    public IDockerClient Docker => (engines ?? throw new InvalidOperationException("Not initialized.")).Local;
+
+    public string ConnectionString => database!.ConnectionString;
+
+    public async ValueTask InitializeAsync()
+    {
+        engines = await DockerEngine.RequireAsync();
+        await CartridgeImagesFixture.EnsureBuiltAsync(engines);
+        database = await PostgresDatabase.RequireAsync();
+        factory = new PortalFactory(database.ConnectionString, Directory.CreateTempSubdirectory("portal-test-").FullName);
+        _ = factory.Server; // start it: the reconciler runs from now on
+    }
+
+    /// <summary>Stops the portal and starts it again on the same database and data directory.</summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
+    {
+        var dataDirectory = Portal.DataDirectory;
+        await Portal.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
+        factory = new PortalFactory(database!.ConnectionString, dataDirectory);
+        _ = factory.Server;
+    }
+
+    /// <summary>This installation's id, which labels all its containers.</summary>
+    public async Task<Guid> InstallationIdAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"Id\" FROM \"Installations\"", connection);
+        return (Guid)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>This installation's containers on the engine, running or not.</summary>
+    public async Task<IList<ContainerListResponse>> ContainersAsync(string? label = null)
+    {
+        var installation = await InstallationIdAsync();
+        var labels = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true };
+        if (label is not null)
+        {
+            labels[label] = true;
+        }
+
+        return await Docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
+        });
+    }
+
+    /// <summary>The container of one member.</summary>
+    public async Task<ContainerListResponse> ContainerOfAsync(string memberId) =>
+        Assert.Single(await ContainersAsync($"{DockerContainerRuntime.MemberLabel}={memberId}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (factory is not null)
+        {
+            var installation = database is null ? (Guid?)null : await InstallationIdAsync();
+            await factory.DisposeAsync();
+            Directory.Delete(factory.DataDirectory, recursive: true);
+            if (installation is { } id)
+            {
+                await RemoveEverythingOfAsync(id);
+            }
+        }
+
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        engines?.Dispose();
+    }
+
+    /// <summary>What the tests' portal left on the engine: its containers, volumes and the tenants' networks.</summary>
+    private async Task RemoveEverythingOfAsync(Guid installation)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true },
+        };
+        var tenants = new HashSet<string>();
+        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
+        {
+            tenants.Add(container.Labels[DockerContainerRuntime.TenantLabel]);
+            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+        }
+
+        foreach (var volume in (await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
+        {
+            tenants.Add(volume.Labels[DockerContainerRuntime.TenantLabel]);
+            await Docker.Volumes.RemoveAsync(volume.Name, force: true);
+        }
+
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                await Docker.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(Guid.Parse(tenant)));
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Applications over the API, and waiting for what the reconciler does.</summary>
+public static class ApplicationsClient
+{
+    public static async Task<JsonElement> CreateApplicationAsync(this HttpClient client, object request)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/applications", request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await response.JsonAsync();
+    }
+
+    public static async Task<JsonElement> ApplicationAsync(this HttpClient client, string name)
+    {
+        var response = await client.GetAsync($"/api/v1/applications/{name}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    /// <summary>Polls the application until <paramref name="condition"/> holds; fails with the last state seen.</summary>
+    public static async Task<JsonElement> WaitForAsync(this HttpClient client, string name, Func<JsonElement, bool> condition, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement application;
+        do
+        {
+            application = await client.ApplicationAsync(name);
+            if (condition(application))
+            {
+                return application;
+            }
+
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"'{name}' did not get there within {seconds} s; last seen: {application}");
+        return application;
+    }
+
+    /// <summary>Waits until the application runs exactly <paramref name="members"/> members, all Active.</summary>
+    public static Task<JsonElement> WaitUntilRunningAsync(this HttpClient client, string name, int members, int seconds = 90) =>
+        client.WaitForAsync(name, a =>
+            a.GetProperty("status").GetString() == "running"
+            && a.GetProperty("members").GetArrayLength() == members
+            && a.GetProperty("members").EnumerateArray().All(m => m.GetProperty("state").GetString() == "active"), seconds);
+
+    public static IReadOnlyList<string> MemberIds(this JsonElement application) =>
+        [.. application.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()!)];
+}

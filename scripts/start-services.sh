@@ -83,7 +83,34 @@ start_docker() {
 # The second engine keeps its own bridge (portal-b0) and address pool: with `--bridge none` it
 # would delete the first engine's docker0.
 SECOND_SOCK=/var/run/docker-b.sock
+SECOND_TCP=127.0.0.1:23750
 SECOND_LOG=/var/log/dockerd-b.log
+TLS_DIR=/var/lib/portal-test-tls
+
+# A test CA, a server certificate for 127.0.0.1 and a client certificate, in Docker's layout
+# (ca.pem, cert.pem, key.pem per folder): the second engine also listens on TCP with TLS.
+make_test_certificates() {
+  [[ -s "$TLS_DIR/client/key.pem" && -s "$TLS_DIR/server/key.pem" ]] && return 0
+  rm -rf "$TLS_DIR"
+  mkdir -p "$TLS_DIR/ca" "$TLS_DIR/server" "$TLS_DIR/client"
+  chmod 700 "$TLS_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=portal-test-ca" \
+    -keyout "$TLS_DIR/ca/key.pem" -out "$TLS_DIR/ca/ca.pem" 2>/dev/null
+  local who
+  for who in server client; do
+    local usage=serverAuth cn=127.0.0.1 san="subjectAltName=IP:127.0.0.1,DNS:localhost"
+    [[ $who == client ]] && usage=clientAuth cn=portal san="subjectAltName=DNS:portal"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$TLS_DIR/$who/key.pem" \
+      -out "$TLS_DIR/$who/req.csr" 2>/dev/null
+    printf '%s\nextendedKeyUsage=%s\n' "$san" "$usage" >"$TLS_DIR/$who/ext.cnf"
+    openssl x509 -req -in "$TLS_DIR/$who/req.csr" -CA "$TLS_DIR/ca/ca.pem" -CAkey "$TLS_DIR/ca/key.pem" \
+      -CAcreateserial -days 3650 -extfile "$TLS_DIR/$who/ext.cnf" -out "$TLS_DIR/$who/cert.pem" 2>/dev/null
+    cp "$TLS_DIR/ca/ca.pem" "$TLS_DIR/$who/ca.pem"
+    rm -f "$TLS_DIR/$who/req.csr" "$TLS_DIR/$who/ext.cnf"
+  done
+  echo "==> test TLS certificates: $TLS_DIR"
+}
+
 start_second_engine() {
   if docker -H "unix://$SECOND_SOCK" info >/dev/null 2>&1; then
     echo "==> dockerd (second engine): already running"
@@ -94,9 +121,12 @@ start_second_engine() {
     ip addr add 10.214.0.1/24 dev portal-b0
   fi
   ip link set portal-b0 up
+  make_test_certificates
   mkdir -p /var/lib/docker-b /var/run/docker-b
   echo "==> dockerd (second engine): starting (log: $SECOND_LOG)"
-  setsid dockerd -H "unix://$SECOND_SOCK" --data-root /var/lib/docker-b --exec-root /var/run/docker-b \
+  setsid dockerd -H "unix://$SECOND_SOCK" -H "tcp://$SECOND_TCP" --tlsverify \
+    --tlscacert "$TLS_DIR/server/ca.pem" --tlscert "$TLS_DIR/server/cert.pem" --tlskey "$TLS_DIR/server/key.pem" \
+    --data-root /var/lib/docker-b --exec-root /var/run/docker-b \
     --pidfile /var/run/docker-b.pid -b portal-b0 --iptables=false \
     --default-address-pool base=10.213.0.0/16,size=24 >"$SECOND_LOG" 2>&1 </dev/null 9>&- &
   local i
@@ -287,7 +317,9 @@ export PORTAL_CHROMIUM=/usr/bin/chromium
 export PORTAL_DOCKER_HOST=unix:///var/run/docker.sock"
 if [[ $WANT_SECOND -eq 1 ]]; then
   ENV_CONTENT="$ENV_CONTENT
-export PORTAL_DOCKER_HOST_B=unix://$SECOND_SOCK"
+export PORTAL_DOCKER_HOST_B=unix://$SECOND_SOCK
+export PORTAL_DOCKER_TLS_B=tcp://$SECOND_TCP
+export PORTAL_DOCKER_TLS_CERTS=$TLS_DIR/client"
 fi
 
 mkdir -p "$(dirname "$ENV_FILE")"

@@ -64,11 +64,16 @@ public sealed partial class Reconciler(
                 await ReconcileAsync(pass, application, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException)
             {
                 // Deleted (or changed) while this pass worked on it: the next pass sees the new state.
                 LogChangedMeanwhile(application.Name);
                 return;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
+            {
+                // An engine stopped answering halfway: the other applications still get their turn.
+                LogEngineFailed(application.Name, e.GetBaseException().Message);
             }
         }
     }
@@ -371,6 +376,9 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(LogLevel.Warning, "Partition {Partition} is unreachable: {Reason}")]
     private partial void LogUnreachable(string partition, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Reconciling application {Application} stopped: an engine failed ({Reason})")]
+    private partial void LogEngineFailed(string application, string reason);
 
     [LoggerMessage(LogLevel.Information, "Application {Application} changed while being reconciled; the next pass takes it up")]
     private partial void LogChangedMeanwhile(string application);

@@ -7,7 +7,13 @@ namespace Portal.Tests.Support;
 /// The whole portal in-process, on a real database: PostgreSQL when a connection string is given, otherwise
 /// SQLite in a fresh data directory. The first platform admin comes from configuration, as in production.
 /// </summary>
-public sealed class PortalFactory(string? postgresConnectionString, string dataDirectory, string adminEmail = PortalFactory.AdminEmail)
+/// Its reconciler (which starts containers) runs only when asked: tests of the API alone leave the engine alone.
+public sealed class PortalFactory(
+    string? postgresConnectionString,
+    string dataDirectory,
+    string adminEmail = PortalFactory.AdminEmail,
+    bool reconcile = false,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "ops@platform.test";
@@ -23,7 +29,12 @@ public sealed class PortalFactory(string? postgresConnectionString, string dataD
         builder.UseSetting("Portal:Admin:Email", adminEmail);
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
         builder.UseSetting("Portal:Docker:Endpoint", DockerEngine.Options.Endpoint);
+        builder.UseSetting("Portal:Reconciler:Enabled", reconcile ? "true" : "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
 

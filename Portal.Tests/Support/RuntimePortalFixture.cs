@@ -12,11 +12,14 @@ namespace Portal.Tests.Support;
 /// The whole portal on a fresh PostgreSQL database and the real Docker engine, with the built-in cartridges'
 /// images built, its reconciler running. It can be restarted on the same database, as an operator would.
 /// </summary>
-public sealed class RuntimePortalFixture : IAsyncLifetime
+public class RuntimePortalFixture : IAsyncLifetime
 {
     private PostgresDatabase? database;
     private PortalFactory? factory;
     private DockerEngines? engines;
+
+    /// <summary>Configuration the portal starts with (a subclass may shorten the reconciler's timeouts).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     public PortalFactory Portal => factory ?? throw new InvalidOperationException("Not initialized.");
 
@@ -29,7 +32,7 @@ public sealed class RuntimePortalFixture : IAsyncLifetime
         engines = await DockerEngine.RequireAsync();
         await CartridgeImagesFixture.EnsureBuiltAsync(engines);
         database = await PostgresDatabase.RequireAsync();
-        factory = new PortalFactory(database.ConnectionString, Directory.CreateTempSubdirectory("portal-test-").FullName);
+        factory = new PortalFactory(database.ConnectionString, Directory.CreateTempSubdirectory("portal-test-").FullName, reconcile: true, settings: Settings);
         _ = factory.Server; // start it: the reconciler runs from now on
     }
 
@@ -43,7 +46,7 @@ public sealed class RuntimePortalFixture : IAsyncLifetime
             await whileStopped();
         }
 
-        factory = new PortalFactory(database!.ConnectionString, dataDirectory);
+        factory = new PortalFactory(database!.ConnectionString, dataDirectory, reconcile: true, settings: Settings);
         _ = factory.Server;
     }
 
@@ -79,6 +82,7 @@ public sealed class RuntimePortalFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (factory is not null)
         {
             var installation = database is null ? (Guid?)null : await InstallationIdAsync();

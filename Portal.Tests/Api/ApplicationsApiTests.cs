@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Api;
+
+/// <summary>
+/// The applications API's rules and tenant isolation (on PostgreSQL; whether the members run is proven in
+/// Portal.Tests.Applications on a real engine).
+/// </summary>
+public sealed class ApplicationsApiTests(PostgresPortalFixture fixture) : IClassFixture<PostgresPortalFixture>
+{
+    [Fact]
+    public async Task Tenant_B_cannot_see_scale_delete_or_link_the_applications_of_tenant_A()
+    {
+        using var a = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("alpha"));
+        using var b = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("beta"));
+        await a.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
+        await a.CreateApplicationAsync(new { name = "shop", cartridge = "php", minMembers = 1, maxMembers = 2, links = new[] { "db" } });
+
+        foreach (var name in new[] { "db", "shop" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync($"/api/v1/applications/{name}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await b.PostAsJsonAsync($"/api/v1/applications/{name}/scale", new { members = 1 })).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await b.DeleteAsync($"/api/v1/applications/{name}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await a.GetAsync($"/api/v1/applications/{name}")).StatusCode);
+        }
+
+        Assert.Empty((await (await b.GetAsync("/api/v1/applications")).JsonAsync()).EnumerateArray());
+        Assert.Equal(["db", "shop"], (await (await a.GetAsync("/api/v1/applications")).JsonAsync()).EnumerateArray()
+            .Select(x => x.GetProperty("name").GetString()));
+
+        // B cannot link to A's database; names are per tenant, so B may have its own "db" and "shop".
+        var link = await b.PostAsJsonAsync("/api/v1/applications", new { name = "shop", cartridge = "php", links = new[] { "db" } });
+        Assert.Equal(HttpStatusCode.BadRequest, link.StatusCode);
+        Assert.Contains("not a data application of your tenant", (await link.JsonAsync()).GetProperty("errors").GetProperty("links")[0].GetString());
+        await b.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
+        var own = await b.CreateApplicationAsync(new { name = "shop", cartridge = "php", links = new[] { "db" } });
+        Assert.Equal(["db"], own.GetProperty("links").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task Bad_requests_get_a_problem_naming_the_field_and_create_nothing()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("rules"));
+        await tenant.CreateApplicationAsync(new { name = "web", cartridge = "php" });
+
+        (object Body, string Field, int Status)[] cases =
+        [
+            (new { name = "Shop!", cartridge = "php" }, "name", 400),
+            (new { name = "s", cartridge = "php" }, "name", 400),
+            (new { name = "shop", cartridge = "cobol" }, "cartridge", 400),
+            (new { name = "shop", cartridge = "php", minMembers = 3, maxMembers = 2 }, "maxMembers", 400),
+            (new { name = "shop", cartridge = "php", minMembers = 0 }, "minMembers", 400),
+            (new { name = "shop", cartridge = "php", minMembers = 1, maxMembers = 99 }, "maxMembers", 400),
+            (new { name = "data", cartridge = "mysql", minMembers = 2, maxMembers = 2 }, "maxMembers", 400),
+            (new { name = "shop", cartridge = "php", links = new[] { "web" } }, "links", 400),
+            (new { name = "shop", cartridge = "php", deploymentPolicy = "nowhere" }, "deploymentPolicy", 400),
+            (new { name = "web", cartridge = "php" }, "name", 409),
+            (new { cartridge = "php" }, "name", 400),
+        ];
+        foreach (var (body, field, status) in cases)
+        {
+            var response = await tenant.PostAsJsonAsync("/api/v1/applications", body);
+            Assert.True(status == (int)response.StatusCode, $"{body}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"{body}: no error for {field}");
+        }
+
+        using var malformed = new StringContent("{\"name\": \"shop\", \"minMembers\": \"many\"", Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, (await tenant.PostAsync("/api/v1/applications", malformed)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await tenant.PostAsJsonAsync("/api/v1/applications/web/scale", new { })).StatusCode);
+        Assert.Equal(["web"], (await (await tenant.GetAsync("/api/v1/applications")).JsonAsync()).EnumerateArray()
+            .Select(x => x.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Only_tenant_admins_delete_applications()
+    {
+        var slug = ApiClient.UniqueTenant("roles");
+        using var admin = await fixture.Portal.SignUpAsync(slug);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/users",
+            new { email = $"dev@{slug}.test", password = ApiClient.Password, role = "TenantMember" })).StatusCode);
+        using var member = await fixture.Portal.SignInAsync($"dev@{slug}.test", ApiClient.Password);
+
+        await member.CreateApplicationAsync(new { name = "app", cartridge = "php", minMembers = 1, maxMembers = 2 });
+        Assert.Equal(HttpStatusCode.OK, (await member.PostAsJsonAsync("/api/v1/applications/app/scale", new { members = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.DeleteAsync("/api/v1/applications/app")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/v1/applications/app")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/applications/app")).StatusCode);
+    }
+}

@@ -92,7 +92,7 @@ public static class DependencyInjection
         var reconciler = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
         services.AddQuartz(quartz =>
         {
-            quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key));
+            quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key).StoreDurably());
             if (reconciler.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger

@@ -32,6 +32,7 @@ public static class WebApplicationExtensions
         app.MapTeamApi();
         app.MapAdminApi();
         app.MapCartridgesApi();
+        app.MapPartitionsApi();
         app.MapApplicationsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
 

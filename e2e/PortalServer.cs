@@ -141,6 +141,12 @@ public sealed class PortalServer : IAsyncLifetime
             startInfo.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;
         }
 
+        // Members run on the engine the tests look at (scripts/test.sh may start its own).
+        if (Environment.GetEnvironmentVariable("PORTAL_DOCKER_HOST") is { Length: > 0 } docker)
+        {
+            startInfo.Environment["Portal__Docker__Endpoint"] = docker;
+        }
+
         startInfo.Environment["Portal__Admin__Email"] = AdminEmail;
         startInfo.Environment["Portal__Admin__Password"] = AdminPassword;
 

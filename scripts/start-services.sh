@@ -80,8 +80,10 @@ start_docker() {
   return 1
 }
 
-# The second engine keeps its own bridge (portal-b0) and address pool: with `--bridge none` it
-# would delete the first engine's docker0.
+# The second engine keeps its own bridge (portal-b0): with `--bridge none` it would delete the first
+# engine's docker0, and so would `--default-address-pool` on a restart (dockerd then removes the
+# interface named docker0 whatever its -b says). Its networks come from the default pools, which
+# the first engine (10.210.0.0/16) leaves free.
 SECOND_SOCK=/var/run/docker-b.sock
 SECOND_TCP=127.0.0.1:23750
 SECOND_LOG=/var/log/dockerd-b.log
@@ -127,8 +129,7 @@ start_second_engine() {
   setsid dockerd -H "unix://$SECOND_SOCK" -H "tcp://$SECOND_TCP" --tlsverify \
     --tlscacert "$TLS_DIR/server/ca.pem" --tlscert "$TLS_DIR/server/cert.pem" --tlskey "$TLS_DIR/server/key.pem" \
     --data-root /var/lib/docker-b --exec-root /var/run/docker-b \
-    --pidfile /var/run/docker-b.pid -b portal-b0 --iptables=false \
-    --default-address-pool base=10.213.0.0/16,size=24 >"$SECOND_LOG" 2>&1 </dev/null 9>&- &
+    --pidfile /var/run/docker-b.pid -b portal-b0 --iptables=false >"$SECOND_LOG" 2>&1 </dev/null 9>&- &
   local i
   for ((i = 0; i < 120; i++)); do
     if docker -H "unix://$SECOND_SOCK" info >/dev/null 2>&1; then

@@ -18,6 +18,9 @@ public interface IContainerRuntime
     /// <summary>Removes an application's volume and its data; gone already is fine, in use is refused (false).</summary>
     Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>Removes the tenants' networks that none of <paramref name="tenantsInUse"/> needs any more.</summary>
+    Task RemoveUnusedNetworksAsync(IReadOnlySet<Guid> tenantsInUse, CancellationToken cancellationToken);
+
     /// <summary>Stops (with a grace period for requests in flight) and removes a container; gone already is fine.</summary>
     Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken);
 }

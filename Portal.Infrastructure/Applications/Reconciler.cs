@@ -43,7 +43,7 @@ public sealed partial class Reconciler(
         }
 
         var partitions = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
-        var observations = await Task.WhenAll(partitions.Values.Select(p => ObserveAsync(p, installation, cancellationToken)));
+        var observations = ExcludeDuplicateEngines(await Task.WhenAll(partitions.Values.Select(p => ObserveAsync(p, installation, cancellationToken))));
         var pass = new Pass(
             db,
             scope.ServiceProvider.GetRequiredService<MemberHealthProbe>(),
@@ -298,7 +298,37 @@ public sealed partial class Reconciler(
                     LogOrphan(volume.Name, observation.Partition.Name);
                 }
             }
+
+            // A tenant's network goes with its last container (this pass starts new ones only after this).
+            var tenantsInUse = observation.Containers.Where(c => clusters.Contains(c.ClusterId)).Select(c => c.TenantId)
+                .Concat(pass.Applications.Where(a => a.DesiredMembers > 0).Select(a => a.TenantId))
+                .ToHashSet();
+            await runtime.RemoveUnusedNetworksAsync(tenantsInUse, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// One engine reached through two partitions (two endpoints of one dockerd) would make each partition see the
+    /// other's members as strangers and remove them: only the oldest of them is used, the others report why not.
+    /// </summary>
+    private Observation[] ExcludeDuplicateEngines(Observation[] observations)
+    {
+        var engines = new Dictionary<string, Partition>(StringComparer.Ordinal);
+        return
+        [
+            .. observations.OrderBy(o => o.Partition.CreatedAt).Select(o =>
+            {
+                if (!o.Answered || o.EngineId is null || engines.TryAdd(o.EngineId, o.Partition))
+                {
+                    return o;
+                }
+
+                var first = engines[o.EngineId].Name;
+                monitor.Report(o.Partition.Id, new PartitionStatus(false,
+                    $"{o.Partition.Endpoint} is the same Docker engine as partition '{first}'; only '{first}' is used.", clock.GetUtcNow()));
+                return o with { Answered = false, Containers = [], Volumes = [] };
+            }),
+        ];
     }
 
     private async Task<Observation> ObserveAsync(Partition partition, Guid installation, CancellationToken cancellationToken)
@@ -309,10 +339,11 @@ public sealed partial class Reconciler(
         var before = monitor.StatusOf(partition.Id);
         try
         {
+            var engine = await runtime.EngineIdentityAsync(timeout.Token);
             var containers = await runtime.ListAsync(timeout.Token);
             var volumes = await runtime.ListVolumesAsync(timeout.Token);
             monitor.Report(partition.Id, new PartitionStatus(true, null, clock.GetUtcNow()));
-            return new Observation(partition, runtime, true, containers, volumes);
+            return new Observation(partition, runtime, true, containers, volumes, engine);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
         {
@@ -323,11 +354,17 @@ public sealed partial class Reconciler(
                 LogUnreachable(partition.Name, status.Reason!);
             }
 
-            return new Observation(partition, runtime, false, [], []);
+            return new Observation(partition, runtime, false, [], [], null);
         }
     }
 
-    private sealed record Observation(Partition Partition, IContainerRuntime Runtime, bool Answered, IReadOnlyList<ObservedContainer> Containers, IReadOnlyList<ObservedVolume> Volumes);
+    private sealed record Observation(
+        Partition Partition,
+        IContainerRuntime Runtime,
+        bool Answered,
+        IReadOnlyList<ObservedContainer> Containers,
+        IReadOnlyList<ObservedVolume> Volumes,
+        string? EngineId);
 
     /// <summary>What one pass knows.</summary>
     private sealed record Pass(

@@ -16,6 +16,7 @@ namespace Portal.Infrastructure.Docker;
 public sealed class DockerContainerRuntime(IDockerClient docker, Guid installationId) : IContainerRuntime
 {
     public const string InstallationLabel = "portal.installation";
+    public const string EngineLabel = "portal.engine";
     public const string TenantLabel = "portal.tenant";
     public const string ApplicationLabel = "portal.application";
     public const string ClusterLabel = "portal.cluster";
@@ -125,6 +126,22 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         return [.. (volumes.Volumes ?? []).Select(v => new ObservedVolume(v.Name, ParseLabel(v.Labels, TenantLabel), ParseLabel(v.Labels, ApplicationLabel)))];
     }
 
+    /// <summary>
+    /// What tells this engine from every other, for this installation: a random id kept on an empty volume the
+    /// engine holds. Two endpoints that answer with the same id are one engine (the engine's own ID is no proof:
+    /// daemons sharing a host, or cloned machines, share it).
+    /// </summary>
+    public async Task<string> EngineIdentityAsync(CancellationToken cancellationToken)
+    {
+        var name = $"portal-engine-{installationId:N}";
+        await docker.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name, // creating it again changes nothing: it keeps the labels of its first creation
+            Labels = new Dictionary<string, string> { [EngineLabel] = Guid.NewGuid().ToString() },
+        }, cancellationToken);
+        return (await docker.Volumes.InspectAsync(name, cancellationToken)).Labels[EngineLabel];
+    }
+
     public async Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken)
     {
         try
@@ -139,6 +156,25 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
             return false; // a container still uses it
+        }
+    }
+
+    public async Task RemoveUnusedNetworksAsync(IReadOnlySet<Guid> tenantsInUse, CancellationToken cancellationToken)
+    {
+        var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
+        }, cancellationToken);
+        foreach (var network in networks.Where(n => !tenantsInUse.Contains(ParseLabel(n.Labels, TenantLabel))))
+        {
+            try
+            {
+                await docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+            }
+            catch (DockerApiException e) when (e.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Conflict)
+            {
+                // Gone already, or a container still uses it: the next pass looks again.
+            }
         }
     }
 
@@ -216,7 +252,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
                 Name = name,
                 Driver = "bridge",
                 CheckDuplicate = true,
-                Labels = new Dictionary<string, string> { [TenantLabel] = tenantId.ToString() },
+                Labels = new Dictionary<string, string> { [InstallationLabel] = installationId.ToString(), [TenantLabel] = tenantId.ToString() },
             }, cancellationToken);
         }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)

@@ -12,6 +12,12 @@ namespace Portal.Infrastructure.Partitions;
 /// <summary>A partition with what the portal last saw of its engine.</summary>
 public sealed record PartitionView(Guid Id, string Name, string NetworkPartition, string Endpoint, string? TlsCertificateDirectory, PartitionStatus? Status);
 
+/// <summary>A deployment policy with its partitions named, in order.</summary>
+public sealed record DeploymentPolicyView(string Name, PartitionAlgorithm Algorithm, IReadOnlyList<PolicyPartitionView> Partitions);
+
+/// <summary>One partition of a deployment policy, by name.</summary>
+public sealed record PolicyPartitionView(string Partition, int MaxMembers, bool Burst);
+
 /// <summary>
 /// The Docker engines members run on, and the deployment policies that spread members over them. The local engine
 /// (<c>Portal:Docker:Endpoint</c>) is the partition <c>local</c>, in the network partition <c>local</c>, used by the
@@ -34,6 +40,24 @@ public sealed class PartitionCatalogue(
             .Select(x => new PartitionView(x.Partition.Id, x.Partition.Name, x.Network, x.Partition.Endpoint,
                 x.Partition.TlsCertificateDirectory, monitor.StatusOf(x.Partition.Id)))];
 
+    /// <summary>One partition by name, or null.</summary>
+    public async Task<PartitionView?> FindAsync(string name, CancellationToken cancellationToken) =>
+        (await (from p in db.Partitions.AsNoTracking()
+                join n in db.NetworkPartitions.AsNoTracking() on p.NetworkPartitionId equals n.Id
+                where p.Name == name
+                select new { Partition = p, Network = n.Name }).ToListAsync(cancellationToken))
+            .Select(x => new PartitionView(x.Partition.Id, x.Partition.Name, x.Network, x.Partition.Endpoint,
+                x.Partition.TlsCertificateDirectory, monitor.StatusOf(x.Partition.Id)))
+            .SingleOrDefault();
+
+    /// <summary>Every deployment policy, by name, with its partitions named in their order.</summary>
+    public async Task<IReadOnlyList<DeploymentPolicyView>> ListPoliciesAsync(CancellationToken cancellationToken)
+    {
+        var names = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        var policies = await db.DeploymentPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        return [.. policies.Select(p => ViewOf(p, names))];
+    }
+
     /// <summary>Adds a partition (and its network partition when new). It is used once a deployment policy names it.</summary>
     public async Task<Result<PartitionView>> AddAsync(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
     {
@@ -52,6 +76,13 @@ public sealed class PartitionCatalogue(
         if (await db.Partitions.AnyAsync(p => p.Name == name, cancellationToken))
         {
             return Failure.Conflict("name", $"A partition named '{name}' exists already.");
+        }
+
+        // Two partitions on one engine would each see the other's members as strangers and remove them.
+        var endpoints = await db.Partitions.AsNoTracking().Select(p => new { p.Name, p.Endpoint }).ToListAsync(cancellationToken);
+        if (endpoints.FirstOrDefault(p => SameEngine(p.Endpoint, endpoint)) is { } same)
+        {
+            return Failure.Conflict("endpoint", $"Partition '{same.Name}' is that engine already.");
         }
 
         var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == networkPartition, cancellationToken);
@@ -79,6 +110,14 @@ public sealed class PartitionCatalogue(
         return new PartitionView(partition.Id, partition.Name, network.Name, partition.Endpoint, partition.TlsCertificateDirectory, null);
     }
 
+    private static bool SameEngine(string a, string b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)
+            ? string.Equals(Normalized(x), Normalized(y), StringComparison.Ordinal)
+            : string.Equals(a, b, StringComparison.Ordinal);
+
+    private static string Normalized(Uri endpoint) =>
+        endpoint.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped).TrimEnd('/');
+
     /// <summary>Asks the partition's engine for its version: the "test connection" of the admin console.</summary>
     public async Task<PartitionStatus> TestAsync(Guid partitionId, CancellationToken cancellationToken)
     {
@@ -89,11 +128,17 @@ public sealed class PartitionCatalogue(
     }
 
     /// <summary>Sets which partitions a deployment policy uses, in order, with their caps and burst flags.</summary>
-    public async Task<Result<DeploymentPolicy>> SetPolicyAsync(string name, PartitionAlgorithm algorithm, IReadOnlyList<(string Partition, int MaxMembers, bool Burst)> partitions, CancellationToken cancellationToken)
+    public async Task<Result<DeploymentPolicyView>> SetPolicyAsync(string name, PartitionAlgorithm algorithm, IReadOnlyList<(string Partition, int MaxMembers, bool Burst)> partitions, CancellationToken cancellationToken)
     {
         var known = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Id, cancellationToken);
         var errors = new List<string>();
-        errors.AddRange(partitions.Where(p => !known.ContainsKey(p.Partition)).Select(p => $"There is no partition named '{p.Partition}'."));
+        if (partitions.Any(p => string.IsNullOrEmpty(p.Partition)))
+        {
+            errors.Add("Choose a partition on every row.");
+        }
+
+        errors.AddRange(partitions.Where(p => !string.IsNullOrEmpty(p.Partition) && !known.ContainsKey(p.Partition))
+            .Select(p => $"There is no partition named '{p.Partition}'."));
         errors.AddRange(partitions.Where(p => p.MaxMembers is < 1 or > ApplicationRules.MaxMembersLimit)
             .Select(p => $"'{p.Partition}': max members must be between 1 and {ApplicationRules.MaxMembersLimit}."));
         if (partitions.Count == 0 || partitions.All(p => p.Burst))
@@ -111,6 +156,11 @@ public sealed class PartitionCatalogue(
             return Failure.Validation("name", "Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter.");
         }
 
+        if (!Enum.IsDefined(algorithm))
+        {
+            return Failure.Validation("algorithm", "Choose round-robin or one-after-another.");
+        }
+
         if (errors.Count > 0)
         {
             return new Failure(FailureKind.Validation, "The deployment policy is not valid.", new Dictionary<string, string[]> { ["partitions"] = [.. errors] });
@@ -125,9 +175,21 @@ public sealed class PartitionCatalogue(
 
         policy.Algorithm = algorithm;
         policy.Partitions = [.. partitions.Select(p => new PolicyPartition { PartitionId = known[p.Partition], MaxMembers = p.MaxMembers, Burst = p.Burst })];
-        await db.SaveChangesAsync(cancellationToken);
-        return policy;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (db.Entry(policy).State == EntityState.Added)
+        {
+            return Failure.Conflict("name", $"A deployment policy named '{name}' was created meanwhile; try again.");
+        }
+
+        return ViewOf(policy, known.ToDictionary(p => p.Value, p => p.Key));
     }
+
+    private static DeploymentPolicyView ViewOf(DeploymentPolicy policy, IReadOnlyDictionary<Guid, string> partitionNames) =>
+        new(policy.Name, policy.Algorithm,
+            [.. policy.Partitions.Select(p => new PolicyPartitionView(partitionNames.GetValueOrDefault(p.PartitionId, "?"), p.MaxMembers, p.Burst))]);
 
     internal static async Task<PartitionStatus> ProbeAsync(DockerEngines engines, Partition partition, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -154,6 +216,8 @@ public sealed class PartitionCatalogue(
         OperationCanceledException or TimeoutException => $"{partition.Endpoint} did not answer within 5 s.",
         System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException
             => $"The TLS certificates in {partition.TlsCertificateDirectory} cannot be read: {e.Message}",
+        _ when partition.Endpoint.StartsWith("unix://", StringComparison.Ordinal) && !File.Exists(new Uri(partition.Endpoint).LocalPath)
+            => $"{partition.Endpoint} cannot be reached: the socket {new Uri(partition.Endpoint).LocalPath} does not exist (is the engine running?).",
         _ => $"{partition.Endpoint} cannot be reached: {e.GetBaseException().Message}",
     };
 

@@ -90,6 +90,24 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_databases_data_survives_its_member_being_replaced()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("vault"));
+        await tenant.CreateApplicationAsync(new { name = "vault", cartridge = "mysql" });
+        var first = (await tenant.WaitUntilRunningAsync("vault", 1)).MemberIds()[0];
+        const string Client = "mariadb -h 127.0.0.1 -u\"$DB_USER\" -p\"$DB_PASSWORD\" \"$DB_NAME\" -N -e";
+        var container = (await fixture.ContainerOfAsync(first)).ID;
+        await fixture.ExecAsync(container, $"{Client} \"CREATE TABLE notes (body VARCHAR(40)); INSERT INTO notes VALUES ('kept')\"");
+
+        await fixture.Docker.Containers.KillContainerAsync(container, new ContainerKillParameters());
+        var replaced = await tenant.WaitForAsync("vault", a =>
+            a.GetProperty("activeMembers").GetInt32() == 1 && !a.MemberIds().Contains(first), seconds: 30);
+
+        var again = (await fixture.ContainerOfAsync(replaced.MemberIds()[0])).ID;
+        Assert.Equal("kept", (await fixture.ExecAsync(again, $"{Client} \"SELECT body FROM notes\"")).Trim());
+    }
+
+    [Fact]
     public async Task Scaling_starts_and_drains_members_within_min_and_max()
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("scale"));
@@ -122,7 +140,9 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
         await tenant.CreateApplicationAsync(new { name = "site", cartridge = "php", links = new[] { "store" } });
         var store = await tenant.WaitUntilRunningAsync("store", 1);
         await tenant.WaitUntilRunningAsync("site", 1);
-        var volume = Assert.Single((await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(store.MemberIds()[0])).ID)).Mounts).Name;
+        var storeContainer = await fixture.ContainerOfAsync(store.MemberIds()[0]);
+        var volume = Assert.Single((await fixture.Docker.Containers.InspectContainerAsync(storeContainer.ID)).Mounts).Name;
+        var network = DockerContainerRuntime.NetworkOf(Guid.Parse(storeContainer.Labels[DockerContainerRuntime.TenantLabel]));
 
         var refused = await tenant.DeleteAsync("/api/v1/applications/store");
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -134,13 +154,14 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
 
         // The reconciler removes the containers and the volume within a few passes.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await OfTenantAsync(store) > 0 || await VolumeExistsAsync(volume)))
+        while (DateTime.UtcNow < deadline && (await OfTenantAsync(store) > 0 || await VolumeExistsAsync(volume) || await NetworkExistsAsync(network)))
         {
             await Task.Delay(250);
         }
 
         Assert.Equal(0, await OfTenantAsync(store));
         Assert.False(await VolumeExistsAsync(volume), "the data application's volume is still there");
+        Assert.False(await NetworkExistsAsync(network), "the tenant's network is still there though it has no application left");
     }
 
     [Fact]
@@ -205,6 +226,9 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
             return false;
         }
     }
+
+    private async Task<bool> NetworkExistsAsync(string name) =>
+        (await fixture.Docker.Networks.ListNetworksAsync(new NetworksListParameters())).Any(n => n.Name == name);
 
     private async Task<string?> StoredCredentialsAsync(string application)
     {

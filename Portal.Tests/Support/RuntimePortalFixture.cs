@@ -80,6 +80,22 @@ public class RuntimePortalFixture : IAsyncLifetime
     public async Task<ContainerListResponse> ContainerOfAsync(string memberId) =>
         Assert.Single(await ContainersAsync($"{DockerContainerRuntime.MemberLabel}={memberId}"));
 
+    /// <summary>Runs a shell script in a container (as its own user) and returns its output; fails on a non-zero exit.</summary>
+    public async Task<string> ExecAsync(string containerId, string script)
+    {
+        var exec = await Docker.Exec.ExecCreateContainerAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = ["sh", "-c", script],
+            AttachStdout = true,
+            AttachStderr = true,
+        });
+        using var stream = await Docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false);
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(CancellationToken.None);
+        var inspected = await Docker.Exec.InspectContainerExecAsync(exec.ID);
+        Assert.True(inspected.ExitCode == 0, $"`{script}` exited with {inspected.ExitCode}: {stderr}");
+        return stdout;
+    }
+
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
@@ -102,6 +118,18 @@ public class RuntimePortalFixture : IAsyncLifetime
         engines?.Dispose();
     }
 
+    /// <summary>The volume that holds an engine's identity for one installation.</summary>
+    public static async Task RemoveEngineIdentityAsync(IDockerClient engine, Guid installation)
+    {
+        try
+        {
+            await engine.Volumes.RemoveAsync($"portal-engine-{installation:N}", force: true);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
     /// <summary>What the tests' portal left on the engine: its containers, volumes and the tenants' networks.</summary>
     private async Task RemoveEverythingOfAsync(Guid installation)
     {
@@ -122,6 +150,7 @@ public class RuntimePortalFixture : IAsyncLifetime
             await Docker.Volumes.RemoveAsync(volume.Name, force: true);
         }
 
+        await RemoveEngineIdentityAsync(Docker, installation);
         foreach (var tenant in tenants)
         {
             try

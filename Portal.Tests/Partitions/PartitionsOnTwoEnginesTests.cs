@@ -1,0 +1,496 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Portal.Infrastructure.Docker;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Partitions;
+
+/// <summary>
+/// The portal (on a fresh database, its reconciler running) with a second Docker engine it can add as a partition
+/// (<c>PORTAL_DOCKER_HOST_B</c>, started by <c>scripts/start-services.sh --second-engine</c>). The built-in
+/// cartridges' images are copied from the first engine to the second when the second's differ.
+/// </summary>
+public sealed class TwoEnginesFixture : IAsyncLifetime
+{
+    private static readonly string[] Images = ["portal/php:8.2", "portal/mysql:10.11"];
+    private readonly RuntimePortalFixture runtime = new();
+    private DockerEngines? engines;
+    private string? unavailable;
+    private bool started;
+
+    public string EndpointB { get; private set; } = "";
+
+    /// <summary>The portal; skips the test (fails it under CI) when the second engine is not there.</summary>
+    public RuntimePortalFixture Runtime
+    {
+        get
+        {
+            if (unavailable is not null)
+            {
+                TestServices.Unavailable(unavailable);
+            }
+
+            return runtime;
+        }
+    }
+
+    public PortalFactory Portal => Runtime.Portal;
+
+    public IDockerClient EngineA => Runtime.Docker;
+
+    public IDockerClient EngineB => (engines ?? throw new InvalidOperationException("Not initialized.")).Local;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("PORTAL_DOCKER_HOST_B") is not { Length: > 0 } endpoint)
+        {
+            unavailable = "A second Docker engine (PORTAL_DOCKER_HOST_B)";
+            return;
+        }
+
+        EndpointB = endpoint;
+        engines = new DockerEngines(Options.Create(new DockerOptions { Endpoint = endpoint }));
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await engines.Local.System.PingAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or DockerApiException
+                                       or System.Net.Sockets.SocketException)
+        {
+            unavailable = $"The second Docker engine at {endpoint} ({e.Message})";
+            return;
+        }
+
+        await runtime.InitializeAsync();
+        started = true;
+        foreach (var image in Images)
+        {
+            await CopyToEngineBAsync(image);
+        }
+    }
+
+    /// <summary>docker save on the first engine, docker load on the second, unless the second has that very image.</summary>
+    private async Task CopyToEngineBAsync(string image)
+    {
+        var onA = (await EngineA.Images.InspectImageAsync(image)).ID;
+        try
+        {
+            if ((await EngineB.Images.InspectImageAsync(image)).ID == onA)
+            {
+                return;
+            }
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+
+        var archive = Path.GetTempFileName();
+        try
+        {
+            await using (var saved = await EngineA.Images.SaveImageAsync(image, CancellationToken.None))
+            await using (var file = File.Create(archive))
+            {
+                await saved.CopyToAsync(file);
+            }
+
+            var errors = new List<string>();
+            await using (var file = File.OpenRead(archive))
+            {
+                await EngineB.Images.LoadImageAsync(new ImageLoadParameters { Quiet = true }, file,
+                    new InlineProgress<JSONMessage>(m => errors.AddRange(m.ErrorMessage is { Length: > 0 } e ? [e] : [])), CancellationToken.None);
+            }
+
+            Assert.True((await EngineB.Images.InspectImageAsync(image)).ID == onA, $"loading {image} into {EndpointB}: {string.Join('\n', errors)}");
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+    }
+
+    /// <summary>This installation's containers of one member on an engine.</summary>
+    public async Task<IList<ContainerListResponse>> ContainersOfAsync(IDockerClient engine, string memberId)
+    {
+        var installation = await Runtime.InstallationIdAsync();
+        return await engine.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool>
+                {
+                    [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true,
+                    [$"{DockerContainerRuntime.MemberLabel}={memberId}"] = true,
+                },
+            },
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (started)
+        {
+            // What the portal left on the second engine goes once the portal (and its reconciler) has stopped.
+            var installation = await runtime.InstallationIdAsync();
+            var tenants = await TenantIdsAsync();
+            await runtime.DisposeAsync();
+            await RemoveFromEngineBAsync(installation, tenants);
+        }
+        else
+        {
+            await runtime.DisposeAsync();
+        }
+
+        engines?.Dispose();
+    }
+
+    private async Task<List<Guid>> TenantIdsAsync()
+    {
+        await using var connection = new NpgsqlConnection(runtime.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"Id\" FROM \"Tenants\"", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    private async Task RemoveFromEngineBAsync(Guid installation, List<Guid> tenants)
+    {
+        var filter = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true },
+        };
+        foreach (var container in await EngineB.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
+        {
+            await EngineB.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+        }
+
+        foreach (var volume in (await EngineB.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
+        {
+            await EngineB.Volumes.RemoveAsync(volume.Name, force: true);
+        }
+
+        await RuntimePortalFixture.RemoveEngineIdentityAsync(EngineB, installation);
+
+        foreach (var tenant in tenants)
+        {
+            try
+            {
+                await EngineB.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(tenant));
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Partitions over the admin API, and members placed on two real Docker engines by deployment policies:
+/// round-robin, one-after-another with a burst partition, validation, and an engine that is not there.
+/// </summary>
+public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : IClassFixture<TwoEnginesFixture>
+{
+    [Fact]
+    public async Task Round_robin_spreads_members_evenly_over_two_engines()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        await EnsurePartitionBAsync(ops);
+        var policy = await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/spread", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = "local", maxMembers = 5 }, new { partition = B, maxMembers = 5 } },
+        });
+        Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+        var saved = await policy.JsonAsync();
+        Assert.Equal(("spread", "roundRobin"), (saved.GetProperty("name").GetString(), saved.GetProperty("algorithm").GetString()));
+        Assert.Equal(["local:5:False", $"{B}:5:False"], Slots(saved));
+
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("spread"));
+        var policies = await (await tenant.GetAsync("/api/v1/deployment-policies")).JsonAsync();
+        Assert.Contains(policies.EnumerateArray(), p => p.GetProperty("name").GetString() == "spread");
+        var created = await tenant.CreateApplicationAsync(new { name = "web", cartridge = "php", minMembers = 4, maxMembers = 4, deploymentPolicy = "spread" });
+        Assert.Equal("spread", created.GetProperty("deploymentPolicy").GetString());
+
+        var web = await tenant.WaitUntilRunningAsync("web", 4, seconds: 120);
+
+        var byPartition = MembersByPartition(web);
+        Assert.Equal(2, byPartition["local"].Count);
+        Assert.Equal(2, byPartition[B].Count);
+        await AssertRunsOnAsync(byPartition["local"], fixture.EngineA, fixture.EngineB);
+        await AssertRunsOnAsync(byPartition[B], fixture.EngineB, fixture.EngineA);
+    }
+
+    [Fact]
+    public async Task A_burst_partition_is_used_only_when_the_others_are_full_and_is_emptied_first()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        await EnsurePartitionBAsync(ops);
+        var policy = await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/burst", new
+        {
+            algorithm = "oneAfterAnother",
+            partitions = new object[] { new { partition = "local", maxMembers = 2 }, new { partition = B, maxMembers = 5, burst = true } },
+        });
+        Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+        Assert.Equal(["local:2:False", $"{B}:5:True"], Slots(await policy.JsonAsync()));
+
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("burst"));
+        await tenant.CreateApplicationAsync(new { name = "shop", cartridge = "php", minMembers = 1, maxMembers = 4, deploymentPolicy = "burst" });
+        var one = await tenant.WaitUntilRunningAsync("shop", 1);
+        Assert.Equal(["local"], MembersByPartition(one).Keys);
+
+        await ScaleAsync(tenant, "shop", 2);
+        var two = await tenant.WaitUntilRunningAsync("shop", 2);
+        var local = MembersByPartition(two)["local"];
+        Assert.Equal(2, local.Count);
+        Assert.Single(MembersByPartition(two));
+
+        await ScaleAsync(tenant, "shop", 4);
+        var four = await tenant.WaitUntilRunningAsync("shop", 4, seconds: 120);
+        var byPartition = MembersByPartition(four);
+        Assert.Equal(local.Order(), byPartition["local"].Order()); // the local members stay; the burst takes the rest
+        Assert.Equal(2, byPartition[B].Count);
+        await AssertRunsOnAsync(byPartition[B], fixture.EngineB, fixture.EngineA);
+
+        await ScaleAsync(tenant, "shop", 2);
+        var back = await tenant.WaitUntilRunningAsync("shop", 2, seconds: 60);
+        Assert.Equal(local.Order(), back.MemberIds().Order()); // the burst partition is emptied first
+        foreach (var gone in byPartition[B])
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && (await fixture.ContainersOfAsync(fixture.EngineB, gone)).Count > 0)
+            {
+                await Task.Delay(250);
+            }
+
+            Assert.Empty(await fixture.ContainersOfAsync(fixture.EngineB, gone));
+        }
+
+        await AssertRunsOnAsync(local, fixture.EngineA, fixture.EngineB);
+    }
+
+    [Fact]
+    public async Task The_partitions_API_validates_its_input_and_is_for_platform_admins()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+
+        var badEndpoint = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"bad-{suffix}", endpoint = "http://10.0.0.5:2375" });
+        Assert.Equal(HttpStatusCode.BadRequest, badEndpoint.StatusCode);
+        Assert.Contains("unix://", Error(await badEndpoint.JsonAsync(), "endpoint"));
+
+        var noTls = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"tcp-{suffix}", endpoint = "tcp://10.0.0.5:2376" });
+        Assert.Equal(HttpStatusCode.BadRequest, noTls.StatusCode);
+        Assert.Contains("TLS", Error(await noTls.JsonAsync(), "tlsCertificateDirectory"));
+
+        var missing = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"none-{suffix}" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.NotEmpty(Error(await missing.JsonAsync(), "endpoint"));
+
+        var badName = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = "Not A Name", endpoint = $"unix:///var/run/x-{suffix}.sock" });
+        Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
+        Assert.NotEmpty(Error(await badName.JsonAsync(), "name"));
+
+        var first = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new
+        {
+            name = $"dup-{suffix}", networkPartition = "eu-west", endpoint = $"unix:///var/run/dup-{suffix}.sock",
+        });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal($"/api/v1/admin/partitions/dup-{suffix}", first.Headers.Location?.OriginalString);
+        var body = await first.JsonAsync();
+        Assert.Equal(("eu-west", JsonValueKind.Null), (body.GetProperty("networkPartition").GetString(), body.GetProperty("tlsCertificateDirectory").ValueKind));
+        var again = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"dup-{suffix}", endpoint = $"unix:///var/run/other-{suffix}.sock" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.NotEmpty(Error(await again.JsonAsync(), "name"));
+
+        // One engine is one partition: a second partition on it would take the first one's members for strangers.
+        var sameEngine = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"twin-{suffix}", endpoint = DockerEngine.Options.Endpoint });
+        Assert.Equal(HttpStatusCode.Conflict, sameEngine.StatusCode);
+        Assert.Contains("'local'", Error(await sameEngine.JsonAsync(), "endpoint"));
+
+        var unknown = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = "local", maxMembers = 2 }, new { partition = "atlantis", maxMembers = 2 } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'atlantis'", Error(await unknown.JsonAsync(), "partitions"));
+
+        var onlyBurst = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
+        {
+            algorithm = "oneAfterAnother",
+            partitions = new object[] { new { partition = "local", maxMembers = 2, burst = true } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, onlyBurst.StatusCode);
+        Assert.Contains("not for bursting", Error(await onlyBurst.JsonAsync(), "partitions"));
+
+        var badAlgorithm = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
+        {
+            algorithm = "random",
+            partitions = new object[] { new { partition = "local", maxMembers = 2 } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, badAlgorithm.StatusCode);
+        Assert.NotEmpty(Error(await badAlgorithm.JsonAsync(), "algorithm"));
+
+        var noMax = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = "local" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, noMax.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.PostAsync("/api/v1/admin/partitions/atlantis/test", null)).StatusCode);
+        var policies = await (await ops.GetAsync("/api/v1/deployment-policies")).JsonAsync();
+        Assert.DoesNotContain(policies.EnumerateArray(), p => p.GetProperty("name").GetString() == $"p-{suffix}");
+
+        // A tenant reads the policies' names, and nothing else here.
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("nosy"));
+        var seen = await tenant.GetAsync("/api/v1/deployment-policies");
+        Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
+        Assert.Contains((await seen.JsonAsync()).EnumerateArray(), p => p.GetProperty("name").GetString() == "default");
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/api/v1/admin/partitions")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.GetAsync("/api/v1/admin/partitions/local")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsJsonAsync("/api/v1/admin/partitions",
+            new { name = $"evil-{suffix}", endpoint = $"unix:///var/run/evil-{suffix}.sock" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PostAsync("/api/v1/admin/partitions/local/test", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await tenant.PutAsJsonAsync($"/api/v1/admin/deployment-policies/evil-{suffix}",
+            new { algorithm = "roundRobin", partitions = new object[] { new { partition = "local", maxMembers = 2 } } })).StatusCode);
+        using var anonymous = fixture.Portal.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/deployment-policies")).StatusCode);
+
+        var paths = (await (await anonymous.GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+        foreach (var path in new[]
+                 {
+                     "/api/v1/admin/partitions", "/api/v1/admin/partitions/{name}/test",
+                     "/api/v1/admin/deployment-policies/{name}", "/api/v1/deployment-policies",
+                 })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document");
+        }
+    }
+
+    [Fact]
+    public async Task An_engine_that_is_not_there_is_reported_unreachable_and_harms_nothing_else()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("steady"));
+        await tenant.CreateApplicationAsync(new { name = "steady", cartridge = "php" });
+        var before = await tenant.WaitUntilRunningAsync("steady", 1);
+
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        const string endpoint = "unix:///var/run/does-not-exist.sock";
+        var added = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = "gone", endpoint });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+
+        var gone = await WaitForStatusAsync(ops, "gone", s => !s.GetProperty("reachable").GetBoolean(), seconds: 10);
+        var status = gone.GetProperty("status");
+        Assert.Contains(endpoint, status.GetProperty("reason").GetString());
+        Assert.True(status.GetProperty("checkedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        var tested = await ops.PostAsync("/api/v1/admin/partitions/gone/test", null);
+        Assert.Equal(HttpStatusCode.OK, tested.StatusCode);
+        var result = await tested.JsonAsync();
+        Assert.False(result.GetProperty("reachable").GetBoolean());
+        Assert.Contains(endpoint, result.GetProperty("reason").GetString());
+        var local = await ops.PostAsync("/api/v1/admin/partitions/local/test", null);
+        Assert.True((await local.JsonAsync()).GetProperty("reachable").GetBoolean());
+
+        // The portal and the applications on the other partitions carry on: the member stays, scaling works.
+        Assert.Equal(HttpStatusCode.OK, (await ops.GetAsync("/readyz")).StatusCode);
+        await ScaleAsync(tenant, "steady", 1);
+        var application = await tenant.ApplicationAsync("steady");
+        Assert.Equal(before.MemberIds(), application.MemberIds());
+        Assert.Equal(JsonValueKind.Null, application.GetProperty("problem").ValueKind);
+        await tenant.CreateApplicationAsync(new { name = "after", cartridge = "php", minMembers = 2, maxMembers = 2 });
+        var after = await tenant.WaitUntilRunningAsync("after", 2);
+        Assert.Equal(["local"], MembersByPartition(after).Keys);
+        Assert.Equal(before.MemberIds(), (await tenant.WaitUntilRunningAsync("steady", 1)).MemberIds());
+        var partitions = await (await ops.GetAsync("/api/v1/admin/partitions")).JsonAsync();
+        Assert.False(partitions.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "gone").GetProperty("status").GetProperty("reachable").GetBoolean());
+    }
+
+    /// <summary>The second engine's partition (a name is 2 characters at least, so not just "b").</summary>
+    private const string B = "engine-b";
+
+    /// <summary>Adds the second engine as partition <see cref="B"/> (once per portal) and waits until the portal has seen it answer.</summary>
+    private async Task EnsurePartitionBAsync(HttpClient ops)
+    {
+        var response = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = B, networkPartition = "second", endpoint = fixture.EndpointB });
+        if (response.StatusCode != HttpStatusCode.Conflict)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var created = await response.JsonAsync();
+            Assert.Equal((B, "second", fixture.EndpointB), (created.GetProperty("name").GetString(),
+                created.GetProperty("networkPartition").GetString(), created.GetProperty("endpoint").GetString()));
+        }
+
+        var b = await WaitForStatusAsync(ops, B, s => s.GetProperty("reachable").GetBoolean(), seconds: 15);
+        Assert.Equal(fixture.EndpointB, b.GetProperty("endpoint").GetString());
+        var tested = await (await ops.PostAsync($"/api/v1/admin/partitions/{B}/test", null)).JsonAsync();
+        Assert.True(tested.GetProperty("reachable").GetBoolean());
+        Assert.StartsWith("Docker ", tested.GetProperty("reason").GetString());
+    }
+
+    /// <summary>Polls the partition list until the partition has a status that satisfies <paramref name="condition"/>.</summary>
+    private static async Task<JsonElement> WaitForStatusAsync(HttpClient ops, string name, Func<JsonElement, bool> condition, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement partition;
+        do
+        {
+            var response = await ops.GetAsync("/api/v1/admin/partitions");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            partition = (await response.JsonAsync()).EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
+            if (partition.GetProperty("status") is { ValueKind: JsonValueKind.Object } status && condition(status))
+            {
+                return partition;
+            }
+
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"Partition '{name}' did not get there within {seconds} s; last seen: {partition}");
+        return partition;
+    }
+
+    private static async Task ScaleAsync(HttpClient tenant, string application, int members)
+    {
+        var response = await tenant.PostAsJsonAsync($"/api/v1/applications/{application}/scale", new { members });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Each member's container runs on <paramref name="engine"/> and not on <paramref name="other"/>.</summary>
+    private async Task AssertRunsOnAsync(IEnumerable<string> members, IDockerClient engine, IDockerClient other)
+    {
+        foreach (var member in members)
+        {
+            var container = Assert.Single(await fixture.ContainersOfAsync(engine, member));
+            Assert.Equal("running", container.State);
+            Assert.Equal(member, container.Labels[DockerContainerRuntime.MemberLabel]);
+            Assert.Empty(await fixture.ContainersOfAsync(other, member));
+        }
+    }
+
+    private static Dictionary<string, List<string>> MembersByPartition(JsonElement application) =>
+        application.GetProperty("members").EnumerateArray()
+            .GroupBy(m => m.GetProperty("partition").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.GetProperty("id").GetString()!).ToList());
+
+    private static List<string> Slots(JsonElement policy) =>
+        [.. policy.GetProperty("partitions").EnumerateArray().Select(p =>
+            $"{p.GetProperty("partition").GetString()}:{p.GetProperty("maxMembers").GetInt32()}:{p.GetProperty("burst").GetBoolean()}")];
+
+    private static string Error(JsonElement problem, string field) =>
+        string.Join(" ", problem.GetProperty("errors").GetProperty(field).EnumerateArray().Select(e => e.GetString()));
+}

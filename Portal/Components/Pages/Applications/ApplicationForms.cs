@@ -1,0 +1,97 @@
+using System.ComponentModel.DataAnnotations;
+using Portal.Core.Applications;
+using Portal.Core.Cartridges;
+using Portal.Infrastructure.Applications;
+
+namespace Portal.Components.Pages.Applications;
+
+/// <summary>
+/// The "new application" form. <see cref="ApplicationRules"/> checks it on submit, all fields at once, so the
+/// browser reports what the server would (which then checks again, with what the tenant has by then). A message
+/// goes away when its field is edited.
+/// </summary>
+public sealed class NewApplicationModel : IValidatableObject
+{
+    public string Name { get; set; } = "";
+
+    public string Cartridge { get; set; } = "";
+
+    /// <summary>The picked cartridge's category (data applications have one member and no links).</summary>
+    public CartridgeCategory Category { get; private set; } = CartridgeCategory.Framework;
+
+    public int MinMembers { get; set; } = 1;
+
+    public int MaxMembers { get; set; } = 1;
+
+    /// <summary>The data application to link to; empty for none.</summary>
+    public string Link { get; set; } = "";
+
+    /// <summary>The tenant's data applications, the only ones a link may name.</summary>
+    public IReadOnlySet<string> DataApplications { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    public bool IsData => Category == CartridgeCategory.Data;
+
+    /// <summary>Picks <paramref name="cartridge"/>; a data cartridge fixes the members to one and drops the link.</summary>
+    public void Choose(Cartridge? cartridge)
+    {
+        Cartridge = cartridge?.Name ?? "";
+        Category = cartridge?.Category ?? CartridgeCategory.Framework;
+        if (IsData)
+        {
+            (MinMembers, MaxMembers, Link) = (1, 1, "");
+        }
+    }
+
+    public CreateApplication ToRequest() => new(Name, Cartridge, MinMembers, MaxMembers, Links(), DeploymentPolicy: null);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var errors = new Dictionary<string, string[]>(
+            ApplicationRules.Validate(new ApplicationRequest(Name, Category, MinMembers, MaxMembers, Links()), DataApplications));
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors["name"] = ["Name the application."];
+        }
+
+        if (string.IsNullOrEmpty(Cartridge))
+        {
+            errors["cartridge"] = ["Pick a cartridge."];
+        }
+
+        return from error in errors
+               from message in error.Value
+               select new ValidationResult(message, [PropertyOf(error.Key)]);
+    }
+
+    /// <summary>Whether the form shows a field for the rules' (or the server's) camelCase <paramref name="field"/>.</summary>
+    public bool Shows(string field) => field switch
+    {
+        "name" or "cartridge" => true,
+        "minMembers" or "maxMembers" or "links" => !IsData,
+        _ => false,
+    };
+
+    /// <summary>The server's errors by field, keyed as <see cref="Portal.Components.Shared.ServerErrors"/> expects for this form.</summary>
+    public static IReadOnlyDictionary<string, string[]> FieldErrors(IReadOnlyDictionary<string, string[]>? errors) =>
+        (errors ?? new Dictionary<string, string[]>()).ToDictionary(e => e.Key == "links" ? "link" : e.Key, e => e.Value);
+
+    private static string PropertyOf(string field) =>
+        field == "links" ? nameof(Link) : char.ToUpperInvariant(field[0]) + field[1..];
+
+    private string[] Links() => Link.Length == 0 ? [] : [Link];
+}
+
+/// <summary>The scale control: how many members to run, within the application's bounds.</summary>
+public sealed class ScaleModel : IValidatableObject
+{
+    public int Members { get; set; }
+
+    public int MinMembers { get; set; }
+
+    public int MaxMembers { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        ApplicationRules.CheckScale(Members, MinMembers, MaxMembers) is { } problem
+            ? [new ValidationResult(problem, [nameof(Members)])]
+            : [];
+}

@@ -32,6 +32,12 @@ public sealed class Application : ITenantOwned
     /// <summary>The data application whose database this one uses (at most one: the DB_* variables name one).</summary>
     public Guid? LinkedApplicationId { get; set; }
 
+    /// <summary>
+    /// For an application whose data lives on a volume: the partition holding that volume. Its members only ever
+    /// run there (a member elsewhere would start on an empty volume).
+    /// </summary>
+    public Guid? DataPartitionId { get; set; }
+
     /// <summary>A data application's <see cref="DatabaseCredentials"/>, encrypted (never stored or logged in clear).</summary>
     public string? ProtectedCredentials { get; set; }
 

@@ -7,11 +7,23 @@ public sealed record DatabaseCredentials(string Database, string User, string Pa
 {
     private const string PasswordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
+    // Names the server keeps for itself (its system schemas and accounts): an application so named gets a suffix.
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "root", "mysql", "mariadb_sys", "public", "information_schema", "performance_schema", "sys", "test",
+    };
+
     /// <summary>Fresh credentials for the data application <paramref name="application"/>: a 32-character random password.</summary>
     public static DatabaseCredentials Generate(string application)
     {
         var name = application.Replace('-', '_');
-        return new DatabaseCredentials(name, name.Length > 32 ? name[..32] : name, RandomNumberGenerator.GetString(PasswordAlphabet, 32));
+        name = name.Length > 32 ? name[..32] : name;
+        if (Reserved.Contains(name))
+        {
+            name += "_app";
+        }
+
+        return new DatabaseCredentials(name, name, RandomNumberGenerator.GetString(PasswordAlphabet, 32));
     }
 
     /// <summary>What the data cartridge's container needs on its first start.</summary>

@@ -82,10 +82,17 @@ public static class ReconciliationPlanner
                         && !(owners.TryGetValue(c.Container.MemberId, out var home) && home == c.PartitionId))
             .Select(c => new RemoveContainer(c.PartitionId, c.Container.ContainerId)));
 
-        // Members that count: created, starting or active, not just ended. Those on partitions that did not answer
-        // count too (unreachable is no proof of death), but only reachable ones are ever chosen to go.
+        // Members on a reachable partition the policy no longer names are replaced where the policy says, then go.
+        var inPolicy = snapshot.Partitions.Select(p => p.PartitionId).ToHashSet();
+        var misplaced = snapshot.Members
+            .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId)
+                        && answered.Contains(m.PartitionId) && !inPolicy.Contains(m.PartitionId))
+            .ToList();
+
+        // Members that count: created, starting or active, not just ended, not misplaced. Those on partitions that
+        // did not answer count too (unreachable is no proof of death), but only reachable ones are ever chosen to go.
         var counting = snapshot.Members
-            .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId))
+            .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId) && !misplaced.Contains(m))
             .ToList();
         var placeable = snapshot.Partitions.Where(p => answered.Contains(p.PartitionId)).DistinctBy(p => p.PartitionId).ToList();
         var perPartition = placeable.ToDictionary(p => p.PartitionId, p => counting.Count(m => m.PartitionId == p.PartitionId));
@@ -102,6 +109,10 @@ public static class ReconciliationPlanner
             perPartition[partition]++;
             actions.Add(new StartMember(partition));
         }
+
+        actions.AddRange(misplaced.Select(m => m.State == MemberState.Active
+            ? (ReconcileAction)new DrainMember(m.MemberId)
+            : new TerminateMember(m.MemberId)));
 
         // Scaling down looks at reachable members only: with a partition silent, its members might be the ones gone,
         // so the cluster keeps the desired number where it can be seen.

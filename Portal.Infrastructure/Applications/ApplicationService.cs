@@ -74,7 +74,10 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
         }
         catch (DbUpdateException)
         {
-            return Failure.Conflict("name", $"You have an application named '{request.Name}' already.");
+            db.Entry(application).State = EntityState.Detached;
+            return await db.Applications.AnyAsync(a => a.Name == request.Name, cancellationToken)
+                ? Failure.Conflict("name", $"You have an application named '{request.Name}' already.")
+                : Failure.Conflict("links", $"'{links[0]}' was deleted meanwhile.");
         }
 
         return (await GetAsync(request.Name, cancellationToken))!;
@@ -163,9 +166,20 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
                 $"'{name}' is linked to {string.Join(", ", users.Select(u => $"'{u}'"))}: delete {(users.Count == 1 ? "that application" : "those applications")} first.");
         }
 
-        await db.Members.Where(m => m.ApplicationId == application.Id).ExecuteDeleteAsync(cancellationToken);
-        db.Applications.Remove(application);
-        await db.SaveChangesAsync(cancellationToken);
+        // One transaction: an application linked to it meanwhile makes the delete fail whole (the link's foreign key).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await db.Members.Where(m => m.ApplicationId == application.Id).ExecuteDeleteAsync(cancellationToken);
+            db.Applications.Remove(application);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Failure.Conflict("name", $"'{name}' was linked to another application meanwhile: delete that application first.");
+        }
+
         return name;
     }
 

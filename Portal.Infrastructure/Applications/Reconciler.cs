@@ -30,6 +30,9 @@ public sealed partial class Reconciler(
     ILogger<Reconciler> logger)
 {
     private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest any one Docker call of a pass may take (a stop waits its grace on top).</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Guid, int> failedChecks = new();
 
     public async Task RunOnceAsync(CancellationToken cancellationToken)
@@ -44,6 +47,17 @@ public sealed partial class Reconciler(
 
         var partitions = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
         var observations = ExcludeDuplicateEngines(await Task.WhenAll(partitions.Values.Select(p => ObserveAsync(p, installation, cancellationToken))));
+
+        // Applications first: the cartridges and policies they name are loaded after them, so all are there.
+        var applications = await db.Applications.IgnoreQueryFilters().ToListAsync(cancellationToken);
+        var members = await db.Members.IgnoreQueryFilters()
+            .Where(m => m.State != MemberState.Terminated && m.State != MemberState.Faulted)
+            .ToListAsync(cancellationToken);
+        var since = clock.GetUtcNow() - RestartBackoff.Window;
+        var faults = await db.Members.IgnoreQueryFilters().AsNoTracking()
+            .Where(m => m.State == MemberState.Faulted && m.FaultedAt > since)
+            .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason))
+            .ToListAsync(cancellationToken);
         var pass = new Pass(
             db,
             scope.ServiceProvider.GetRequiredService<MemberHealthProbe>(),
@@ -51,10 +65,9 @@ public sealed partial class Reconciler(
             observations.Where(o => o.Answered).ToDictionary(o => o.Partition.Id),
             await db.Cartridges.AsNoTracking().ToDictionaryAsync(c => c.Id, cancellationToken),
             await db.DeploymentPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken),
-            await db.Applications.IgnoreQueryFilters().ToListAsync(cancellationToken),
-            await db.Members.IgnoreQueryFilters()
-                .Where(m => m.State != MemberState.Terminated && m.State != MemberState.Faulted)
-                .ToListAsync(cancellationToken));
+            applications,
+            members,
+            faults.ToLookup(f => f.ApplicationId));
 
         await RemoveOrphansAsync(pass, cancellationToken);
         foreach (var application in pass.Applications)
@@ -64,17 +77,31 @@ public sealed partial class Reconciler(
                 await ReconcileAsync(pass, application, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
             }
-            catch (DbUpdateException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // Deleted (or changed) while this pass worked on it: the next pass sees the new state.
-                LogChangedMeanwhile(application.Name);
-                return;
+                // Whatever went wrong with this application (deleted meanwhile, an engine that stopped answering
+                // halfway, a bug), the others still get their turn; its unsaved changes are dropped and the next
+                // pass starts again from what the database and the engines say.
+                Forget(db, application);
+                if (e is DbUpdateException)
+                {
+                    LogChangedMeanwhile(application.Name);
+                }
+                else
+                {
+                    LogApplicationFailed(e, application.Name);
+                }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
-            {
-                // An engine stopped answering halfway: the other applications still get their turn.
-                LogEngineFailed(application.Name, e.GetBaseException().Message);
-            }
+        }
+    }
+
+    private static void Forget(PortalDbContext db, Application application)
+    {
+        foreach (var entry in db.ChangeTracker.Entries()
+                     .Where(e => e.Entity == application || e.Entity is Member m && m.ApplicationId == application.Id)
+                     .ToList())
+        {
+            entry.State = EntityState.Detached;
         }
     }
 
@@ -82,6 +109,9 @@ public sealed partial class Reconciler(
     {
         var cartridge = pass.Cartridges[application.CartridgeId];
         var policy = pass.Policies[application.DeploymentPolicyId];
+
+        // An application whose data lives on a volume runs only where its volume is.
+        var slots = application.DataPartitionId is { } home ? [new PartitionSlot(home, 1)] : policy.Slots();
         var members = pass.Members.Where(m => m.ApplicationId == application.Id).ToList();
         var containers = pass.Observed.Values
             .SelectMany(o => o.Containers.Where(c => c.ClusterId == application.ClusterId).Select(c => (o.Partition.Id, Container: c)))
@@ -113,10 +143,19 @@ public sealed partial class Reconciler(
             DesiredMembers = application.DesiredMembers,
             Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt))],
             Containers = containers,
-            Partitions = policy.Slots(),
+            Partitions = slots,
             Answered = pass.Observed.Keys.ToHashSet(),
             Algorithm = policy.Algorithm,
         };
+
+        var faults = pass.Faults[application.Id].ToList();
+        var backoff = RestartBackoff.NextStart([.. faults.Select(f => f.At)]);
+        if (backoff > now)
+        {
+            var last = faults.MaxBy(f => f.At)!;
+            problem = $"Its members keep failing ({faults.Count} in the last {RestartBackoff.Window.TotalMinutes:0} minutes; the last: {last.Reason}) "
+                      + $"The next one starts at {backoff:HH:mm:ss} UTC.";
+        }
 
         foreach (var action in ReconciliationPlanner.Plan(snapshot))
         {
@@ -126,7 +165,11 @@ public sealed partial class Reconciler(
                     Fault(application, members.Single(m => m.Id == fault.MemberId), fault.Reason, now);
                     break;
                 case RemoveContainer remove:
-                    await pass.Runtime(remove.PartitionId).RemoveAsync(remove.ContainerId, TimeSpan.Zero, cancellationToken);
+                    using (var call = Bounded(CallTimeout, cancellationToken))
+                    {
+                        await pass.Runtime(remove.PartitionId).RemoveAsync(remove.ContainerId, TimeSpan.Zero, call.Token);
+                    }
+
                     break;
                 case StartMember start when problem is null:
                     problem = await StartAsync(pass, application, cartridge, start.PartitionId, members, cancellationToken);
@@ -137,6 +180,9 @@ public sealed partial class Reconciler(
                     break;
                 case TerminateMember terminate:
                     await TerminateAsync(pass, application, members.Single(m => m.Id == terminate.MemberId), cancellationToken);
+                    break;
+                case CannotPlace when application.DataPartitionId is { } dataHome:
+                    problem ??= $"It waits for partition '{pass.Partitions[dataHome].Name}', where its data lives, to answer.";
                     break;
                 case CannotPlace cannot:
                     problem ??= pass.Observed.Count < pass.Partitions.Count
@@ -159,7 +205,13 @@ public sealed partial class Reconciler(
     private async Task<string?> StartAsync(Pass pass, Application application, Cartridge cartridge, Guid partitionId, List<Member> members, CancellationToken cancellationToken)
     {
         var partition = pass.Partitions[partitionId];
-        if (!await pass.HasImageAsync(engines, partition, cartridge.Image, cancellationToken))
+        bool hasImage;
+        using (var call = Bounded(CallTimeout, cancellationToken))
+        {
+            hasImage = await pass.HasImageAsync(engines, partition, cartridge.Image, call.Token);
+        }
+
+        if (!hasImage)
         {
             return $"The image {cartridge.Image} is not on partition '{partition.Name}': "
                    + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
@@ -168,6 +220,11 @@ public sealed partial class Reconciler(
         var member = new Member { TenantId = application.TenantId, ApplicationId = application.Id, PartitionId = partitionId, CreatedAt = clock.GetUtcNow() };
         pass.Db.Members.Add(member);
         members.Add(member);
+        if (cartridge.PersistencePath is not null)
+        {
+            application.DataPartitionId ??= partitionId; // its volume is made there: it stays there
+        }
+
         await pass.Db.SaveChangesAsync(cancellationToken); // known before its container exists: a crash now leaves no stranger
 
         var spec = new MemberSpec
@@ -186,14 +243,17 @@ public sealed partial class Reconciler(
         };
         try
         {
-            var container = await pass.Runtime(partitionId).StartAsync(spec, cancellationToken);
+            using var call = Bounded(CallTimeout, cancellationToken);
+            var container = await pass.Runtime(partitionId).StartAsync(spec, call.Token);
             member.Started(container.ContainerId, container.PublishedPort, clock.GetUtcNow());
             LogMember(application.Name, member.Id, MemberState.Starting);
             return null;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
         {
-            var reason = $"Its container could not be started on partition '{partition.Name}': {e.GetBaseException().Message}";
+            // The engine's words (addresses, paths) go to the log for operators; the tenant reads a sentence.
+            LogStartFailed(application.Name, member.Id, partition.Name, e.GetBaseException().Message);
+            var reason = $"Its container could not be started on partition '{partition.Name}' (the portal's log has the engine's answer).";
             Fault(application, member, reason, clock.GetUtcNow());
             return reason;
         }
@@ -262,7 +322,8 @@ public sealed partial class Reconciler(
     {
         if (member.ContainerId is { } container && pass.Observed.ContainsKey(member.PartitionId))
         {
-            await pass.Runtime(member.PartitionId).RemoveAsync(container, options.Value.StopGrace, cancellationToken);
+            using var call = Bounded(options.Value.StopGrace + CallTimeout, cancellationToken);
+            await pass.Runtime(member.PartitionId).RemoveAsync(container, options.Value.StopGrace, call.Token);
         }
 
         member.MoveTo(MemberState.Terminated, clock.GetUtcNow());
@@ -284,27 +345,40 @@ public sealed partial class Reconciler(
         var applications = pass.Applications.Select(a => a.Id).ToHashSet();
         foreach (var observation in pass.Observed.Values)
         {
-            var runtime = pass.Runtime(observation.Partition.Id);
-            foreach (var container in observation.Containers.Where(c => !clusters.Contains(c.ClusterId)))
+            try
             {
-                LogOrphan(container.ContainerId, observation.Partition.Name);
-                await runtime.RemoveAsync(container.ContainerId, TimeSpan.Zero, cancellationToken);
+                using var call = Bounded(CallTimeout, cancellationToken);
+                await RemoveOrphansAsync(pass, observation, clusters, applications, call.Token);
             }
-
-            foreach (var volume in observation.Volumes.Where(v => !applications.Contains(v.ApplicationId)))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
             {
-                if (await runtime.RemoveVolumeAsync(volume.Name, cancellationToken))
-                {
-                    LogOrphan(volume.Name, observation.Partition.Name);
-                }
+                LogCleanupFailed(observation.Partition.Name, e.GetBaseException().Message);
             }
-
-            // A tenant's network goes with its last container (this pass starts new ones only after this).
-            var tenantsInUse = observation.Containers.Where(c => clusters.Contains(c.ClusterId)).Select(c => c.TenantId)
-                .Concat(pass.Applications.Where(a => a.DesiredMembers > 0).Select(a => a.TenantId))
-                .ToHashSet();
-            await runtime.RemoveUnusedNetworksAsync(tenantsInUse, cancellationToken);
         }
+    }
+
+    private async Task RemoveOrphansAsync(Pass pass, Observation observation, HashSet<Guid> clusters, HashSet<Guid> applications, CancellationToken cancellationToken)
+    {
+        var runtime = pass.Runtime(observation.Partition.Id);
+        foreach (var container in observation.Containers.Where(c => !clusters.Contains(c.ClusterId)))
+        {
+            LogOrphan(container.ContainerId, observation.Partition.Name);
+            await runtime.RemoveAsync(container.ContainerId, TimeSpan.Zero, cancellationToken);
+        }
+
+        foreach (var volume in observation.Volumes.Where(v => !applications.Contains(v.ApplicationId)))
+        {
+            if (await runtime.RemoveVolumeAsync(volume.Name, cancellationToken))
+            {
+                LogOrphan(volume.Name, observation.Partition.Name);
+            }
+        }
+
+        // A tenant's network goes with its last container (this pass starts new ones only after this).
+        var tenantsInUse = observation.Containers.Where(c => clusters.Contains(c.ClusterId)).Select(c => c.TenantId)
+            .Concat(pass.Applications.Where(a => a.DesiredMembers > 0).Select(a => a.TenantId))
+            .ToHashSet();
+        await runtime.RemoveUnusedNetworksAsync(tenantsInUse, cancellationToken);
     }
 
     /// <summary>
@@ -333,12 +407,13 @@ public sealed partial class Reconciler(
 
     private async Task<Observation> ObserveAsync(Partition partition, Guid installation, CancellationToken cancellationToken)
     {
-        var runtime = new DockerContainerRuntime(engines.For(partition.Endpoint, partition.TlsCertificateDirectory), installation);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(EngineTimeout);
+        using var timeout = Bounded(EngineTimeout, cancellationToken);
         var before = monitor.StatusOf(partition.Id);
+        DockerContainerRuntime? runtime = null;
         try
         {
+            // Inside the try: a partition whose certificates cannot be read is unreachable, not a failed pass.
+            runtime = new DockerContainerRuntime(engines.For(partition.Endpoint, partition.TlsCertificateDirectory), installation);
             var engine = await runtime.EngineIdentityAsync(timeout.Token);
             var containers = await runtime.ListAsync(timeout.Token);
             var volumes = await runtime.ListVolumesAsync(timeout.Token);
@@ -358,9 +433,18 @@ public sealed partial class Reconciler(
         }
     }
 
+    private static CancellationTokenSource Bounded(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        call.CancelAfter(limit);
+        return call;
+    }
+
+    private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason);
+
     private sealed record Observation(
         Partition Partition,
-        IContainerRuntime Runtime,
+        IContainerRuntime? Runtime,
         bool Answered,
         IReadOnlyList<ObservedContainer> Containers,
         IReadOnlyList<ObservedVolume> Volumes,
@@ -375,11 +459,12 @@ public sealed partial class Reconciler(
         Dictionary<Guid, Cartridge> Cartridges,
         Dictionary<Guid, DeploymentPolicy> Policies,
         List<Application> Applications,
-        List<Member> Members)
+        List<Member> Members,
+        ILookup<Guid, RecentFault> Faults)
     {
         private readonly Dictionary<(Guid, string), bool> images = [];
 
-        public IContainerRuntime Runtime(Guid partitionId) => Observed[partitionId].Runtime;
+        public IContainerRuntime Runtime(Guid partitionId) => Observed[partitionId].Runtime!;
 
         public async Task<bool> HasImageAsync(DockerEngines engines, Partition partition, string image, CancellationToken cancellationToken)
         {
@@ -414,8 +499,14 @@ public sealed partial class Reconciler(
     [LoggerMessage(LogLevel.Warning, "Partition {Partition} is unreachable: {Reason}")]
     private partial void LogUnreachable(string partition, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Reconciling application {Application} stopped: an engine failed ({Reason})")]
-    private partial void LogEngineFailed(string application, string reason);
+    [LoggerMessage(LogLevel.Warning, "Reconciling application {Application} failed; the next pass tries again")]
+    private partial void LogApplicationFailed(Exception exception, string application);
+
+    [LoggerMessage(LogLevel.Warning, "Starting member {MemberId} of application {Application} on partition {Partition} failed: {Reason}")]
+    private partial void LogStartFailed(string application, Guid memberId, string partition, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Removing what no application owns from partition {Partition} failed: {Reason}")]
+    private partial void LogCleanupFailed(string partition, string reason);
 
     [LoggerMessage(LogLevel.Information, "Application {Application} changed while being reconciled; the next pass takes it up")]
     private partial void LogChangedMeanwhile(string application);

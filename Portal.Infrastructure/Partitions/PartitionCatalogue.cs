@@ -68,6 +68,12 @@ public sealed class PartitionCatalogue(
             errors["networkPartition"] = ["Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter."];
         }
 
+        if (tlsCertificateDirectory is not null && !errors.ContainsKey("tlsCertificateDirectory")
+            && new[] { "ca.pem", "cert.pem", "key.pem" }.Where(f => !File.Exists(Path.Combine(tlsCertificateDirectory, f))).ToList() is { Count: > 0 } missing)
+        {
+            errors["tlsCertificateDirectory"] = [$"{tlsCertificateDirectory} lacks {string.Join(", ", missing)} (the portal reads the engine's CA and its client certificate and key from there)."];
+        }
+
         if (errors.Count > 0)
         {
             return new Failure(FailureKind.Validation, "The partition is not valid.", errors);

@@ -71,6 +71,19 @@ public sealed class DatabaseCredentialsTests
         Assert.DoesNotContain(a.Password, a.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("mysql", "mysql_app")]
+    [InlineData("root", "root_app")]
+    [InlineData("sys", "sys_app")]
+    [InlineData("information-schema", "information_schema_app")]
+    [InlineData("mysql-data", "mysql_data")]
+    public void Names_the_server_keeps_for_itself_get_a_suffix(string application, string expected)
+    {
+        var credentials = DatabaseCredentials.Generate(application);
+
+        Assert.Equal((expected, expected), (credentials.Database, credentials.User));
+    }
+
     [Fact]
     public void A_linked_application_gets_the_six_variables_with_a_usable_url()
     {

@@ -37,6 +37,31 @@ public sealed class ReconciliationPlannerTests
     }
 
     [Fact]
+    public void Members_on_a_partition_the_policy_dropped_are_replaced_in_the_policy_and_then_go()
+    {
+        var dropped = new PartitionSlot(Guid.Parse("00000000-0000-0000-0000-0000000000d1"), 2);
+        KnownMember kept = Member(P1), active = Member(dropped), starting = Member(dropped, MemberState.Starting);
+
+        var plan = ReconciliationPlanner.Plan(Snapshot(3, [kept, active, starting],
+            [Container(kept), Container(active), Container(starting)], P1, P2, Burst, dropped));
+
+        Assert.Equal(2, plan.OfType<StartMember>().Count());
+        Assert.All(plan.OfType<StartMember>(), s => Assert.NotEqual(dropped.PartitionId, s.PartitionId));
+        Assert.Contains(new DrainMember(active.MemberId), plan);
+        Assert.Contains(new TerminateMember(starting.MemberId), plan);
+        Assert.DoesNotContain(plan, a => a is DrainMember d && d.MemberId == kept.MemberId);
+    }
+
+    [Fact]
+    public void Members_on_a_dropped_partition_that_does_not_answer_are_left_alone()
+    {
+        var dropped = new PartitionSlot(Guid.Parse("00000000-0000-0000-0000-0000000000d1"), 2);
+        KnownMember kept = Member(P1), away = Member(dropped);
+
+        Assert.Empty(ReconciliationPlanner.Plan(Snapshot(2, [kept, away], [Container(kept)], P1, P2, Burst)));
+    }
+
+    [Fact]
     public void A_new_cluster_gets_its_members_spread_round_robin()
     {
         var plan = ReconciliationPlanner.Plan(Snapshot(3, [], []));

@@ -56,7 +56,9 @@ public sealed class TlsEngineTests
         using var engines = new DockerEngines(Options.Create(DockerEngine.Options));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => engines.For(endpoint).System.GetVersionAsync(timeout.Token));
+        // The engine answers a plain HTTP request with 400 ("Client sent an HTTP request to an HTTPS server").
+        var error = await Assert.ThrowsAsync<DockerApiException>(() => engines.For(endpoint).System.GetVersionAsync(timeout.Token));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, error.StatusCode);
     }
 
     private static async Task<(string Endpoint, string Certificates)> RequireTlsEngineAsync()

@@ -281,6 +281,46 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task When_a_policy_drops_a_partition_members_move_but_a_database_stays_with_its_data()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        await EnsurePartitionBAsync(ops);
+        object OnlyOn(string partition) => new { algorithm = "roundRobin", partitions = new object[] { new { partition, maxMembers = 3 } } };
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/moving", OnlyOn(B))).StatusCode);
+
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("moving"));
+        await tenant.CreateApplicationAsync(new { name = "data", cartridge = "mysql", deploymentPolicy = "moving" });
+        await tenant.CreateApplicationAsync(new { name = "site", cartridge = "php", minMembers = 2, maxMembers = 2, deploymentPolicy = "moving" });
+        var data = await tenant.WaitUntilRunningAsync("data", 1, seconds: 120);
+        var site = await tenant.WaitUntilRunningAsync("site", 2, seconds: 120);
+        Assert.Equal([B], MembersByPartition(data).Keys);
+        Assert.Equal([B], MembersByPartition(site).Keys);
+
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/moving", OnlyOn("local"))).StatusCode);
+
+        // The PHP members are replaced on the policy's partition, and the old ones go.
+        var moved = await tenant.WaitForAsync("site", a =>
+            a.GetProperty("activeMembers").GetInt32() == 2 && a.GetProperty("members").GetArrayLength() == 2
+            && MembersByPartition(a).Keys.SequenceEqual(["local"]), seconds: 90);
+        await AssertRunsOnAsync(moved.MemberIds(), fixture.EngineA, fixture.EngineB);
+        foreach (var gone in site.MemberIds())
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline && (await fixture.ContainersOfAsync(fixture.EngineB, gone)).Count > 0)
+            {
+                await Task.Delay(250);
+            }
+
+            Assert.Empty(await fixture.ContainersOfAsync(fixture.EngineB, gone));
+        }
+
+        // The database stays where its volume is: the same member, still on the second engine.
+        var stayed = await tenant.WaitUntilRunningAsync("data", 1);
+        Assert.Equal(data.MemberIds(), stayed.MemberIds());
+        Assert.Equal([B], MembersByPartition(stayed).Keys);
+    }
+
+    [Fact]
     public async Task The_partitions_API_validates_its_input_and_is_for_platform_admins()
     {
         using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
@@ -334,6 +374,17 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
         });
         Assert.Equal(HttpStatusCode.BadRequest, onlyBurst.StatusCode);
         Assert.Contains("not for bursting", Error(await onlyBurst.JsonAsync(), "partitions"));
+
+        var nullEntry = await ops.PutAsync($"/api/v1/admin/deployment-policies/p-{suffix}",
+            new StringContent("{\"algorithm\":\"roundRobin\",\"partitions\":[null]}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, nullEntry.StatusCode);
+
+        var noCertificates = await ops.PostAsJsonAsync("/api/v1/admin/partitions", new
+        {
+            name = $"tls-{suffix}", endpoint = "tcp://127.0.0.1:23999", tlsCertificateDirectory = $"/var/lib/portal-no-such-{suffix}",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, noCertificates.StatusCode);
+        Assert.Contains("lacks ca.pem, cert.pem, key.pem", Error(await noCertificates.JsonAsync(), "tlsCertificateDirectory"));
 
         var badAlgorithm = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
         {

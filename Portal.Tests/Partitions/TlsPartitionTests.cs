@@ -58,9 +58,28 @@ public sealed class TlsPartitionTests(TwoEnginesFixture fixture) : IClassFixture
         }
 
         Assert.Equal($"{fixture.EndpointB} is the same Docker engine as partition 'tls-b'; only 'tls-b' is used.", reason);
-        await Task.Delay(TimeSpan.FromSeconds(5)); // a few more passes
+        await PassesAsync(ops, 3); // the reconciler has looked at both partitions a few more times
         var after = await tenant.WaitUntilRunningAsync("remote", 2);
         Assert.Equal(running.MemberIds().Order(), after.MemberIds().Order());
         Assert.Empty(after.GetProperty("recentlyFaulted").EnumerateArray());
+    }
+
+    /// <summary>Waits until the reconciler has checked the partitions <paramref name="count"/> more times.</summary>
+    private static async Task PassesAsync(HttpClient ops, int count)
+    {
+        async Task<DateTimeOffset> CheckedAtAsync() =>
+            (await (await ops.GetAsync("/api/v1/admin/partitions")).JsonAsync()).EnumerateArray()
+            .Single(p => p.GetProperty("name").GetString() == "sock-b").GetProperty("status").GetProperty("checkedAt").GetDateTimeOffset();
+
+        for (var seen = 0; seen < count; seen++)
+        {
+            var before = await CheckedAtAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (await CheckedAtAsync() == before)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the reconciler stopped checking the partitions");
+                await Task.Delay(200);
+            }
+        }
     }
 }

@@ -65,6 +65,12 @@ public static class PartitionsApi
     public static async Task<Results<Ok<DeploymentPolicyResponse>, ProblemHttpResult>> SetPolicyAsync(
         string name, SetDeploymentPolicyRequest request, PartitionCatalogue catalogue, CancellationToken cancellationToken)
     {
+        if (request.Partitions!.Any(p => p is null))
+        {
+            return new Core.Common.Failure(Core.Common.FailureKind.Validation, "The deployment policy is not valid.",
+                new Dictionary<string, string[]> { ["partitions"] = ["Every entry needs a partition and its max members."] }).Problem();
+        }
+
         var result = await catalogue.SetPolicyAsync(
             name, request.Algorithm!.Value,
             [.. request.Partitions!.Select(p => (p.Partition, p.MaxMembers!.Value, p.Burst ?? false))],

@@ -189,6 +189,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("DataPartitionId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("DeploymentPolicyId")
                         .HasColumnType("uuid");
 

@@ -177,6 +177,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("DataPartitionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("DeploymentPolicyId")
                         .HasColumnType("TEXT");
 

@@ -19,6 +19,7 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("acme"));
 
+        var clock = Stopwatch.StartNew();
         var db = await tenant.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
         Assert.Equal("mysql", db.GetProperty("cartridge").GetString());
         Assert.Equal(1, db.GetProperty("desiredMembers").GetInt32());
@@ -27,6 +28,7 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
 
         db = await tenant.WaitUntilRunningAsync("db", 1);
         shop = await tenant.WaitUntilRunningAsync("shop", 2);
+        TestContext.Current.TestOutputHelper?.WriteLine($"db (mysql) and shop (php, 2 members) were all Active {clock.Elapsed.TotalSeconds:0.0} s after being created");
         Assert.Equal(["shop"], db.GetProperty("linkedBy").EnumerateArray().Select(l => l.GetString()));
         foreach (var member in shop.GetProperty("members").EnumerateArray())
         {
@@ -82,7 +84,7 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
         Assert.Equal(victim, fault.GetProperty("id").GetString());
         Assert.Equal("faulted", fault.GetProperty("state").GetString());
         Assert.Equal("Its container stopped.", fault.GetProperty("faultReason").GetString());
-        TestContext.Current.SendDiagnosticMessage($"A killed member was replaced by an Active one in {clock.Elapsed.TotalSeconds:0.0} s");
+        TestContext.Current.TestOutputHelper?.WriteLine($"A killed member was replaced by an Active one in {clock.Elapsed.TotalSeconds:0.0} s");
 
         // The dead container is removed, not left behind.
         var containers = await fixture.ContainersAsync($"{DockerContainerRuntime.MemberLabel}={victim}");

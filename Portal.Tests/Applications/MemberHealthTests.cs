@@ -57,6 +57,24 @@ public sealed class MemberHealthTests(ShortStartTimeoutPortalFixture fixture) : 
     }
 
     [Fact]
+    public async Task Members_that_keep_crashing_are_replaced_ever_more_slowly_and_the_tenant_is_told()
+    {
+        // The MySQL image without its DB_* variables exits at once on a fresh volume: a crash loop.
+        var cartridge = await RegisterAsync(new { image = "portal/mysql:10.11", healthCheckPath = "/" });
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("crash"));
+        await tenant.CreateApplicationAsync(new { name = "crash", cartridge });
+
+        var backingOff = await tenant.WaitForAsync("crash",
+            a => a.GetProperty("problem").GetString()?.Contains("keep failing", StringComparison.Ordinal) == true, seconds: 40);
+        Assert.Contains("Its container stopped.", backingOff.GetProperty("problem").GetString());
+
+        // Without the back-off a new member would start every pass (2 s); with it, the fourth waits 10 s and the fifth 20 s.
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        var later = await tenant.ApplicationAsync("crash");
+        Assert.InRange(later.GetProperty("recentlyFaulted").GetArrayLength(), 3, 5);
+    }
+
+    [Fact]
     public async Task An_image_the_engine_does_not_have_is_the_applications_problem()
     {
         var cartridge = await RegisterAsync(new { image = "portal-test/not-there:1", healthCheckPath = "/" });

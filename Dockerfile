@@ -23,8 +23,11 @@ WORKDIR /app
 COPY --from=build /app ./
 RUN mkdir -p /data && chown "$APP_UID" /data
 USER $APP_UID
-ENV ASPNETCORE_URLS=http://+:8080 \
+# The portal on 5000, the router (applications at {app}.{tenant}.{Router__AppsDomain}) on 8080.
+ENV ASPNETCORE_URLS=http://+:5000 \
+    Router__Port=8080 \
+    Router__BindAddress=0.0.0.0 \
     Portal__DataDirectory=/data
 VOLUME /data
-EXPOSE 8080
+EXPOSE 5000 8080
 ENTRYPOINT ["dotnet", "Portal.dll"]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Partitions;
+using Portal.Infrastructure.Routing;
 using Quartz;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Docker;
@@ -79,6 +80,8 @@ public static class DependencyInjection
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();
         services.AddSingleton<Reconciler>();
+        services.AddSingleton<TopologySignal>();
+        services.AddScoped<RoutingTopology>();
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });

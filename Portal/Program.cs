@@ -1,11 +1,13 @@
 using Portal;
 using Portal.Infrastructure;
+using Portal.Routing;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets(); // serve package assets (MudBlazor) from a build output too, not only when published
 
 builder.AddInfrastructure();
 builder.AddWebServices();
+builder.AddRouter();
 
 var app = builder.Build();
 app.MapPortal();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Api;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Routing;
 using Portal.Tenancy;
 
 namespace Portal;
@@ -13,8 +14,12 @@ public static class WebApplicationExtensions
     public static WebApplication MapPortal(this WebApplication app)
     {
         // The API answers errors with ProblemDetails; pages show the error and not-found pages.
-        app.UseWhen(PortalAuthentication.IsApi, api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(context => !PortalAuthentication.IsApi(context), pages => pages
+        app.UseRouterPort();
+
+        // Requests for applications (the router) answer with their own pages and are left alone.
+        app.UseWhen(context => PortalAuthentication.IsApi(context) && !RouterExtensions.IsForApplication(context),
+            api => api.UseExceptionHandler().UseStatusCodePages());
+        app.UseWhen(context => !PortalAuthentication.IsApi(context) && !RouterExtensions.IsForApplication(context), pages => pages
             .UseExceptionHandler("/Error", createScopeForErrors: true)
             .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
             .Use(ReExecuteAsGet));
@@ -35,6 +40,8 @@ public static class WebApplicationExtensions
         app.MapPartitionsApi();
         app.MapApplicationsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
+
+        app.MapRouter();
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -51,7 +51,8 @@ public sealed class ApplicationsTests(PortalServer server, PlaywrightBrowser bro
         // A new tenant finds the Applications page from the navigation, empty.
         var page = await NewPageAsync();
         founder = Unique.Email("founder");
-        await page.SignUpAsync(founder, Unique.Slug("shop"));
+        var slug = Unique.Slug("shop");
+        await page.SignUpAsync(founder, slug);
         await Expect(page.GetByTestId("applications-count")).ToHaveTextAsync("0 applications");
         var navLink = page.Locator(".mud-drawer").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Applications" });
         await navLink.WaitUntilInteractiveAsync();
@@ -125,6 +126,22 @@ public sealed class ApplicationsTests(PortalServer server, PlaywrightBrowser bro
             Assert.Contains("Connected to database db on db (server 10.11", body, StringComparison.Ordinal);
             Assert.Contains($"Served by member {memberId}", body, StringComparison.Ordinal);
         }
+
+        // The browser reaches the shop by its host name through the router, and the router spreads the visits.
+        var visitor = await NewPageAsync();
+        var shopUrl = $"http://shop.{slug}.apps.localhost:{Server.RouterPort}/";
+        var servedBy = new HashSet<string>();
+        for (var visit = 0; visit < 30 && servedBy.Count < memberIds.Count; visit++)
+        {
+            var visited = await visitor.GotoAsync(shopUrl);
+            Assert.NotNull(visited);
+            Assert.Equal(200, visited.Status);
+            await Expect(visitor.Locator("#database")).ToContainTextAsync("Connected to database db on db");
+            servedBy.Add(visited.Headers["x-portal-member"]);
+        }
+
+        Assert.Equal(memberIds.Order(), servedBy.Order());
+        await ScreenshotAsync(visitor, "shop-through-the-router");
 
         // Another tenant does not see them: the address is a 404, its list is empty.
         var other = await NewPageAsync();

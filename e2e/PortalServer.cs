@@ -35,6 +35,9 @@ public sealed class PortalServer : IAsyncLifetime
     /// <summary>For example <c>http://127.0.0.1:41234/</c> (with the trailing slash).</summary>
     public Uri BaseUrl { get; private set; } = default!;
 
+    /// <summary>The router's own port: applications answer at http://{application}.{tenant}.apps.localhost:{RouterPort}/.</summary>
+    public int RouterPort { get; private set; }
+
     public string LogPath { get; } = Path.Combine(RepoPaths.ResultsDirectory, "portal-server.log");
 
     public async ValueTask InitializeAsync()
@@ -50,6 +53,7 @@ public sealed class PortalServer : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeTcpPort();
+            RouterPort = FreeTcpPort();
             BaseUrl = new Uri($"http://127.0.0.1:{port}/");
             Log($"==> attempt {attempt}: dotnet {portalDll} on {BaseUrl} (data: {dataDirectory})");
             process = Start(portalDll, port, dataDirectory);
@@ -136,6 +140,7 @@ public sealed class PortalServer : IAsyncLifetime
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         startInfo.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         startInfo.Environment["Portal__DataDirectory"] = data;
+        startInfo.Environment["Router__Port"] = RouterPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (database is not null)
         {
             startInfo.Environment["ConnectionStrings__Postgres"] = database.ConnectionString;

@@ -11,6 +11,7 @@ using Portal.Core.Partitions;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Routing;
 
 namespace Portal.Infrastructure.Applications;
 
@@ -24,6 +25,7 @@ public sealed partial class Reconciler(
     IServiceScopeFactory scopes,
     DockerEngines engines,
     PartitionMonitor monitor,
+    TopologySignal topology,
     IDataProtectionProvider protection,
     IOptions<ReconcilerOptions> options,
     TimeProvider clock,
@@ -75,7 +77,10 @@ public sealed partial class Reconciler(
             try
             {
                 await ReconcileAsync(pass, application, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                if (await db.SaveChangesAsync(cancellationToken) > 0)
+                {
+                    topology.Changed(); // members came, went or moved: the router follows at once
+                }
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -30,6 +30,7 @@ public sealed class PortalFactory(
         builder.UseSetting("Portal:Admin:Password", AdminPassword);
         builder.UseSetting("Portal:Docker:Endpoint", DockerEngine.Options.Endpoint);
         builder.UseSetting("Portal:Reconciler:Enabled", reconcile ? "true" : "false");
+        builder.UseSetting("Router:Port", "0"); // the test server takes the router's requests by host name
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Applications;
+using Portal.Core.Routing;
+using Portal.Infrastructure.Persistence;
+
+namespace Portal.Infrastructure.Routing;
+
+/// <summary>
+/// What the router serves, read from the database for every tenant: each application's host name and its Active
+/// members (reached on the port their container publishes on 127.0.0.1). Applications without an Active member are
+/// listed too, with no members, so the router can say so instead of "not found".
+/// </summary>
+public sealed class RoutingTopology(PortalDbContext db)
+{
+    public async Task<IReadOnlyList<RoutedApplication>> ReadAsync(string appsDomain, CancellationToken cancellationToken)
+    {
+        var applications = await (from a in db.Applications.IgnoreQueryFilters().AsNoTracking()
+                                  join t in db.Tenants.AsNoTracking() on a.TenantId equals t.Id
+                                  orderby a.Id
+                                  select new { a.Id, a.Name, Tenant = t.Slug }).ToListAsync(cancellationToken);
+        var members = (await db.Members.IgnoreQueryFilters().AsNoTracking()
+                .Where(m => m.State == MemberState.Active && m.HostPort != null)
+                .Select(m => new { m.ApplicationId, m.Id, m.HostPort })
+                .ToListAsync(cancellationToken))
+            .ToLookup(m => m.ApplicationId);
+        return
+        [
+            .. applications.Select(a => new RoutedApplication(
+                a.Id,
+                ApplicationHosts.Of(a.Name, a.Tenant, appsDomain),
+                [.. members[a.Id].OrderBy(m => m.Id).Select(m => new RoutedMember(m.Id, $"http://127.0.0.1:{m.HostPort}"))])),
+        ];
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Routing;
+
+/// <summary>
+/// The router in front of applications on real containers: host names, round-robin over Active members, the
+/// member header, and clear pages when there is no such application or no member ready.
+/// </summary>
+public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<RuntimePortalFixture>
+{
+    [Fact]
+    public async Task Three_members_share_300_requests_round_robin_and_each_response_names_its_member()
+    {
+        var tenant = ApiClient.UniqueTenant("rr");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        await client.CreateApplicationAsync(new { name = "web", cartridge = "php", minMembers = 3, maxMembers = 3 });
+        var web = await client.WaitUntilRunningAsync("web", 3);
+        using var router = fixture.Portal.CreateClient();
+        await WaitUntilRoutedAsync(router, $"web.{tenant}.apps.localhost", 3);
+
+        var served = new Dictionary<string, int>();
+        for (var i = 0; i < 300; i++)
+        {
+            using var response = await router.SendAsync(Get($"web.{tenant}.apps.localhost", "/"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var member = Assert.Single(response.Headers.GetValues("X-Portal-Member"));
+            served[member] = served.GetValueOrDefault(member) + 1;
+        }
+
+        Assert.Equal(web.MemberIds().Order(), served.Keys.Order());
+        Assert.All(served.Values, count => Assert.InRange(count, 95, 105));
+
+        // The member's own page agrees about who served it.
+        using var page = await router.SendAsync(Get($"web.{tenant}.apps.localhost", "/"));
+        Assert.Contains($"Served by member {Assert.Single(page.Headers.GetValues("X-Portal-Member"))}", await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_applications_get_404_and_applications_without_a_ready_member_get_503_at_once()
+    {
+        var tenant = ApiClient.UniqueTenant("pages");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        var cartridge = $"ghost-{Guid.NewGuid().ToString("N")[..6]}";
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new
+        {
+            name = cartridge, displayName = "Ghost", version = "1", category = "framework",
+            image = "portal-test/not-there:1", containerPort = 8080, healthCheck = "http", healthCheckPath = "/",
+        })).StatusCode);
+        await client.CreateApplicationAsync(new { name = "ghost", cartridge });
+        using var router = fixture.Portal.CreateClient();
+
+        using var unknown = await router.SendAsync(Get($"nothing.{tenant}.apps.localhost", "/healthz"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains($"No application answers at nothing.{tenant}.apps.localhost", await unknown.Content.ReadAsStringAsync());
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        HttpResponseMessage notReady;
+        do
+        {
+            notReady = await router.SendAsync(Get($"ghost.{tenant}.apps.localhost", "/"));
+        }
+        while (notReady.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        Assert.Contains("has no member ready to serve", await notReady.Content.ReadAsStringAsync());
+        Assert.Equal("5", notReady.Headers.RetryAfter?.ToString());
+        notReady.Dispose();
+
+        // The portal itself still answers under its own name, and never under an application's.
+        Assert.Equal(HttpStatusCode.OK, (await router.GetAsync("/healthz")).StatusCode);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(200);
+        return true;
+    }
+
+    private static HttpRequestMessage Get(string host, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = host;
+        return request;
+    }
+
+    /// <summary>Waits until the router sends traffic to <paramref name="members"/> different members.</summary>
+    private static async Task WaitUntilRoutedAsync(HttpClient router, string host, int members)
+    {
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (seen.Count < members)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the router sent traffic to {seen.Count} of {members} members");
+            using var response = await router.SendAsync(Get(host, "/"));
+            if (response.Headers.TryGetValues("X-Portal-Member", out var values))
+            {
+                seen.UnionWith(values);
+            }
+        }
+    }
+}

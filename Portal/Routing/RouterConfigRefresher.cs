@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Portal.Core.Routing;
+using Portal.Infrastructure.Routing;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Portal.Routing;
+
+/// <summary>
+/// Keeps YARP's routes and clusters equal to the topology: one route per application (its host name), one cluster
+/// of its Active members, round-robin. Rebuilds when the reconciler signals a change, and every few seconds anyway;
+/// YARP swaps the configuration without dropping requests in flight.
+/// </summary>
+public sealed partial class RouterConfigRefresher(
+    IServiceScopeFactory scopes,
+    InMemoryConfigProvider proxy,
+    TopologySignal signal,
+    IOptions<RouterOptions> options,
+    ILogger<RouterConfigRefresher> logger) : BackgroundService
+{
+    /// <summary>Application routes come before every endpoint of the portal itself.</summary>
+    public const int RouteOrder = -10_000;
+
+    private static readonly TimeSpan Fallback = TimeSpan.FromSeconds(5);
+    private IReadOnlyList<RoutedApplication> current = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+                await signal.WaitAsync(Fallback, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRefreshFailed(e);
+                await Task.Delay(Fallback, stoppingToken);
+            }
+        }
+    }
+
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var topology = await scope.ServiceProvider.GetRequiredService<RoutingTopology>().ReadAsync(options.Value.AppsDomain, cancellationToken);
+        if (SameAs(topology))
+        {
+            return;
+        }
+
+        proxy.Update([.. topology.Select(RouteOf)], [.. topology.Select(ClusterOf)]);
+        current = topology;
+        LogUpdated(topology.Count, topology.Sum(a => a.Members.Count));
+    }
+
+    private bool SameAs(IReadOnlyList<RoutedApplication> topology) =>
+        topology.Count == current.Count
+        && topology.Zip(current).All(p => p.First.Host == p.Second.Host && p.First.Members.SequenceEqual(p.Second.Members));
+
+    private static RouteConfig RouteOf(RoutedApplication application) => new()
+    {
+        RouteId = application.ApplicationId.ToString(),
+        ClusterId = application.ApplicationId.ToString(),
+        Order = RouteOrder,
+        Match = new RouteMatch { Hosts = [application.Host], Path = "/{**path}" },
+    };
+
+    private static ClusterConfig ClusterOf(RoutedApplication application) => new()
+    {
+        ClusterId = application.ApplicationId.ToString(),
+        LoadBalancingPolicy = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.RoundRobin,
+        Destinations = application.Members.ToDictionary(
+            m => m.MemberId.ToString(),
+            m => new DestinationConfig { Address = m.Address }),
+    };
+
+    [LoggerMessage(LogLevel.Information, "Router: {Applications} applications, {Members} Active members")]
+    private partial void LogUpdated(int applications, int members);
+
+    [LoggerMessage(LogLevel.Warning, "Router: reading the topology failed; trying again shortly")]
+    private partial void LogRefreshFailed(Exception exception);
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Portal.Core.Routing;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Portal.Routing;
+
+/// <summary>
+/// The router: YARP inside the portal's process, on its own port (<c>Router:Port</c>), serving every application at
+/// <c>{application}.{tenant}.{appsDomain}</c>, round-robin over its Active members. Requests are told apart from the
+/// portal's own by their host name, so the portal's pages never answer for an application and the other way round.
+/// </summary>
+public static class RouterExtensions
+{
+    public const string MemberHeader = "X-Portal-Member";
+
+    public static WebApplicationBuilder AddRouter(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RouterOptions>()
+            .BindConfiguration(RouterOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => ApplicationHosts.IsValidDomain(o.AppsDomain), "Router:AppsDomain must be a domain name, such as apps.localhost.")
+            .ValidateOnStart();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory([], [])
+            .AddTransforms(transforms => transforms.AddResponseTransform(context =>
+            {
+                // Which member served the request: the destination's id is the member's.
+                if (context.HttpContext.GetReverseProxyFeature().ProxiedDestination is { } member)
+                {
+                    context.HttpContext.Response.Headers[MemberHeader] = member.DestinationId;
+                }
+
+                return ValueTask.CompletedTask;
+            }));
+        builder.Services.AddHostedService<RouterConfigRefresher>();
+
+        var router = builder.Configuration.GetSection(RouterOptions.Section).Get<RouterOptions>() ?? new RouterOptions();
+        if (router.Port > 0)
+        {
+            // The portal keeps the addresses it was given; the router's is added to them.
+            builder.WebHost.UseUrls([.. PortalUrls(builder.Configuration), $"http://{router.BindAddress}:{router.Port}"]);
+        }
+
+        return builder;
+    }
+
+    /// <summary>The application routes, and for the applications' domain the pages for "no such application" and "no member ready".</summary>
+    public static WebApplication MapRouter(this WebApplication app)
+    {
+        var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
+        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        {
+            if (context.GetReverseProxyFeature().AvailableDestinations.Count == 0)
+            {
+                await WritePageAsync(context, HttpStatusCode.ServiceUnavailable, "No member is ready",
+                    $"{context.Request.Host.Host} has no member ready to serve. A new application's members start within seconds; if this stays, its page in the portal says why.");
+                return;
+            }
+
+            await next();
+        }));
+        app.Map("/{**path}", (HttpContext context) => WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
+                $"No application answers at {context.Request.Host.Host}."))
+            .RequireHost($"*.{domain}")
+            .WithOrder(RouterConfigRefresher.RouteOrder + 1)
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>
+    /// On the router's own port only applications answer: a request there for any other host (the portal's
+    /// pages, its API) gets the router's 404 page.
+    /// </summary>
+    public static WebApplication UseRouterPort(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        if (options.Port > 0)
+        {
+            app.Use((context, next) => context.Connection.LocalPort == options.Port && !IsForApplication(context)
+                ? WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
+                    $"This is the router: applications answer at {{application}}.{{tenant}}.{options.AppsDomain}.")
+                : next(context));
+        }
+
+        return app;
+    }
+
+    /// <summary>Whether the request is for an application (its host is under the applications' domain).</summary>
+    public static bool IsForApplication(HttpContext context) =>
+        ApplicationHosts.IsUnder(context.Request.Host.Host,
+            context.RequestServices.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain);
+
+    private static IEnumerable<string> PortalUrls(ConfigurationManager configuration)
+    {
+        if (configuration["urls"] is { Length: > 0 } urls)
+        {
+            return urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        if (configuration["http_ports"] is { Length: > 0 } ports)
+        {
+            return ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}");
+        }
+
+        return ["http://localhost:5000"];
+    }
+
+    private static async Task WritePageAsync(HttpContext context, HttpStatusCode status, string title, string message)
+    {
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        if (status == HttpStatusCode.ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        await context.Response.WriteAsync($"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(title)}</title></head>
+            <body style="font-family: sans-serif; margin: 4rem auto; max-width: 40rem">
+            <h1>{WebUtility.HtmlEncode(title)}</h1>
+            <p>{WebUtility.HtmlEncode(message)}</p>
+            </body></html>
+            """, context.RequestAborted);
+    }
+}

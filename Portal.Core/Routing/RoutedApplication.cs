@@ -5,8 +5,11 @@ namespace Portal.Core.Routing;
 /// <summary>One member the router may send requests to: its id (shown in X-Portal-Member) and where it listens.</summary>
 public sealed record RoutedMember(Guid MemberId, string Address);
 
-/// <summary>One application as the router sees it: the host name it answers and its Active members.</summary>
-public sealed record RoutedApplication(Guid ApplicationId, string Host, IReadOnlyList<RoutedMember> Members);
+/// <summary>
+/// One application as the router sees it: the host name it answers, its Active members, and the path the router
+/// checks them on (HTTP cartridges; null for TCP ones).
+/// </summary>
+public sealed record RoutedApplication(Guid ApplicationId, string Host, IReadOnlyList<RoutedMember> Members, string? HealthCheckPath = null);
 
 /// <summary>The host names of applications: <c>{application}.{tenant}.{appsDomain}</c>.</summary>
 public static class ApplicationHosts

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
+using Portal.Core.Cartridges;
 using Portal.Core.Routing;
 using Portal.Infrastructure.Persistence;
 
@@ -16,8 +17,9 @@ public sealed class RoutingTopology(PortalDbContext db)
     {
         var applications = await (from a in db.Applications.IgnoreQueryFilters().AsNoTracking()
                                   join t in db.Tenants.AsNoTracking() on a.TenantId equals t.Id
+                                  join c in db.Cartridges.AsNoTracking() on a.CartridgeId equals c.Id
                                   orderby a.Id
-                                  select new { a.Id, a.Name, Tenant = t.Slug }).ToListAsync(cancellationToken);
+                                  select new { a.Id, a.Name, Tenant = t.Slug, c.HealthCheck, c.HealthCheckPath }).ToListAsync(cancellationToken);
         var members = (await db.Members.IgnoreQueryFilters().AsNoTracking()
                 .Where(m => m.State == MemberState.Active && m.HostPort != null)
                 .Select(m => new { m.ApplicationId, m.Id, m.HostPort })
@@ -28,7 +30,8 @@ public sealed class RoutingTopology(PortalDbContext db)
             .. applications.Select(a => new RoutedApplication(
                 a.Id,
                 ApplicationHosts.Of(a.Name, a.Tenant, appsDomain),
-                [.. members[a.Id].OrderBy(m => m.Id).Select(m => new RoutedMember(m.Id, $"http://127.0.0.1:{m.HostPort}"))])),
+                [.. members[a.Id].OrderBy(m => m.Id).Select(m => new RoutedMember(m.Id, $"http://127.0.0.1:{m.HostPort}"))],
+                a.HealthCheck == HealthCheckKind.Http ? a.HealthCheckPath ?? "/" : null)),
         ];
     }
 }

@@ -38,6 +38,48 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     }
 
     [Fact]
+    public async Task A_member_killed_under_traffic_costs_only_a_handful_of_failed_requests()
+    {
+        var tenant = ApiClient.UniqueTenant("kill");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        await client.CreateApplicationAsync(new { name = "busy", cartridge = "php", minMembers = 3, maxMembers = 3 });
+        var busy = await client.WaitUntilRunningAsync("busy", 3);
+        using var router = fixture.Portal.CreateClient();
+        var host = $"busy.{tenant}.apps.localhost";
+        await WaitUntilRoutedAsync(router, host, 3);
+
+        // Requests one after another for 10 s; a member's container is killed 1 s in.
+        var victim = busy.MemberIds()[0];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var killed = false;
+        int ok = 0, failed = 0;
+        var statuses = new List<string>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (!killed && clock.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                await fixture.Docker.Containers.KillContainerAsync((await fixture.ContainerOfAsync(victim)).ID, new Docker.DotNet.Models.ContainerKillParameters());
+                killed = true;
+            }
+
+            using var response = await router.SendAsync(Get(host, "/"));
+            if (response.IsSuccessStatusCode)
+            {
+                ok++;
+            }
+            else
+            {
+                failed++;
+                statuses.Add($"{(int)response.StatusCode} at {clock.Elapsed.TotalSeconds:0.00} s");
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{ok} requests served, {failed} failed while a member was killed: {string.Join(", ", statuses)}");
+        Assert.True(ok > 100, $"only {ok} requests were served");
+        Assert.InRange(failed, 0, 5);
+    }
+
+    [Fact]
     public async Task Unknown_applications_get_404_and_applications_without_a_ready_member_get_503_at_once()
     {
         var tenant = ApiClient.UniqueTenant("pages");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Routing;
 using Portal.Infrastructure.Routing;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 
 namespace Portal.Routing;
 
@@ -60,7 +61,8 @@ public sealed partial class RouterConfigRefresher(
 
     private bool SameAs(IReadOnlyList<RoutedApplication> topology) =>
         topology.Count == current.Count
-        && topology.Zip(current).All(p => p.First.Host == p.Second.Host && p.First.Members.SequenceEqual(p.Second.Members));
+        && topology.Zip(current).All(p => p.First.Host == p.Second.Host && p.First.HealthCheckPath == p.Second.HealthCheckPath
+                                          && p.First.Members.SequenceEqual(p.Second.Members));
 
     private static RouteConfig RouteOf(RoutedApplication application) => new()
     {
@@ -74,6 +76,28 @@ public sealed partial class RouterConfigRefresher(
     {
         ClusterId = application.ApplicationId.ToString(),
         LoadBalancingPolicy = Yarp.ReverseProxy.LoadBalancing.LoadBalancingPolicies.RoundRobin,
+        HealthCheck = new HealthCheckConfig
+        {
+            // Passive: a member whose requests fail at the transport (it died) is taken out at once, and tried
+            // again after a while. Active: the cartridge's health path, every 2 s, for members that hang.
+            Passive = new PassiveHealthCheckConfig
+            {
+                Enabled = true,
+                Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                ReactivationPeriod = TimeSpan.FromSeconds(5),
+            },
+            Active = application.HealthCheckPath is { } path
+                ? new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = TimeSpan.FromSeconds(2),
+                    Timeout = TimeSpan.FromSeconds(2),
+                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    Path = path,
+                }
+                : null,
+            AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+        },
         Destinations = application.Members.ToDictionary(
             m => m.MemberId.ToString(),
             m => new DestinationConfig { Address = m.Address }),

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Portal.Core.Routing;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
@@ -37,6 +39,14 @@ public static class RouterExtensions
             }));
         builder.Services.AddHostedService<RouterConfigRefresher>();
 
+        // A member that dies is out of the rotation after its first few failed requests, not after a minute.
+        builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(o =>
+        {
+            o.DetectionWindowSize = TimeSpan.FromSeconds(10);
+            o.MinimalTotalCountThreshold = 2;
+            o.DefaultFailureRateLimit = 0.3;
+        });
+
         var router = builder.Configuration.GetSection(RouterOptions.Section).Get<RouterOptions>() ?? new RouterOptions();
         if (router.Port > 0)
         {
@@ -51,17 +61,27 @@ public static class RouterExtensions
     public static WebApplication MapRouter(this WebApplication app)
     {
         var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
-        app.MapReverseProxy(proxy => proxy.Use(async (context, next) =>
+        app.MapReverseProxy(proxy =>
         {
-            if (context.GetReverseProxyFeature().AvailableDestinations.Count == 0)
+            proxy.Use(async (context, next) =>
             {
-                await WritePageAsync(context, HttpStatusCode.ServiceUnavailable, "No member is ready",
-                    $"{context.Request.Host.Host} has no member ready to serve. A new application's members start within seconds; if this stays, its page in the portal says why.");
-                return;
-            }
+                if (context.GetReverseProxyFeature().AvailableDestinations.Count == 0)
+                {
+                    await WritePageAsync(context, HttpStatusCode.ServiceUnavailable, "No member is ready",
+                        $"{context.Request.Host.Host} has no member ready to serve. A new application's members start within seconds; if this stays, its page in the portal says why.");
+                    return;
+                }
 
-            await next();
-        }));
+                await next();
+            });
+
+            proxy.Use(RetryElsewhereAsync);
+
+            // YARP's own steps, which a custom pipeline must name: affinity, round-robin, passive health.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
         app.Map("/{**path}", (HttpContext context) => WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
                 $"No application answers at {context.Request.Host.Host}."))
             .RequireHost($"*.{domain}")
@@ -87,6 +107,40 @@ public static class RouterExtensions
 
         return app;
     }
+
+    /// <summary>
+    /// A member that just died fails the requests sent to it before anyone notices; a request that got no response
+    /// from it and may be sent twice (GET, HEAD, OPTIONS: no body, no side effects) is sent to another member
+    /// instead, at most twice. Passive health checks take the dead member out meanwhile.
+    /// </summary>
+    private static async Task RetryElsewhereAsync(HttpContext context, Func<Task> next)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var candidates = proxy.AvailableDestinations; // load balancing narrows this down to the one it picks
+        await next();
+        for (var attempt = 0; attempt < 2 && MayRetry(context); attempt++)
+        {
+            var failed = proxy.ProxiedDestination;
+            candidates = [.. candidates.Where(d => d != failed)];
+            if (candidates.Count == 0)
+            {
+                return;
+            }
+
+            proxy.AvailableDestinations = candidates;
+            context.Features.Set<IForwarderErrorFeature>(null);
+            context.Response.Clear();
+            await next();
+        }
+    }
+
+    private static bool MayRetry(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request or ForwarderError.ResponseHeaders }
+        && !context.Response.HasStarted
+        && !context.RequestAborted.IsCancellationRequested
+        && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        && context.Request.ContentLength is null or 0
+        && !context.Request.Headers.ContainsKey("Transfer-Encoding");
 
     /// <summary>Whether the request is for an application (its host is under the applications' domain).</summary>
     public static bool IsForApplication(HttpContext context) =>

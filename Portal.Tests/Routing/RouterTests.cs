@@ -13,12 +13,8 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     [Fact]
     public async Task Three_members_share_300_requests_round_robin_and_each_response_names_its_member()
     {
-        var tenant = ApiClient.UniqueTenant("rr");
-        using var client = await fixture.Portal.SignUpAsync(tenant);
-        await client.CreateApplicationAsync(new { name = "web", cartridge = "php", minMembers = 3, maxMembers = 3 });
-        var web = await client.WaitUntilRunningAsync("web", 3);
+        var (tenant, web) = await ThreeMembersBehindTheRouterAsync("rr", "web");
         using var router = fixture.Portal.CreateClient();
-        await WaitUntilRoutedAsync(router, $"web.{tenant}.apps.localhost", 3);
 
         var served = new Dictionary<string, int>();
         for (var i = 0; i < 300; i++)
@@ -40,13 +36,9 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     [Fact]
     public async Task A_member_killed_under_traffic_costs_only_a_handful_of_failed_requests()
     {
-        var tenant = ApiClient.UniqueTenant("kill");
-        using var client = await fixture.Portal.SignUpAsync(tenant);
-        await client.CreateApplicationAsync(new { name = "busy", cartridge = "php", minMembers = 3, maxMembers = 3 });
-        var busy = await client.WaitUntilRunningAsync("busy", 3);
+        var (tenant, busy) = await ThreeMembersBehindTheRouterAsync("kill", "busy");
         using var router = fixture.Portal.CreateClient();
         var host = $"busy.{tenant}.apps.localhost";
-        await WaitUntilRoutedAsync(router, host, 3);
 
         // Requests one after another for 10 s; a member's container is killed 1 s in.
         var victim = busy.MemberIds()[0];
@@ -113,6 +105,18 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
 
         // The portal itself still answers under its own name, and never under an application's.
         Assert.Equal(HttpStatusCode.OK, (await router.GetAsync("/healthz")).StatusCode);
+    }
+
+    /// <summary>A new tenant's PHP application with three Active members, all of them receiving traffic.</summary>
+    private async Task<(string Tenant, System.Text.Json.JsonElement Application)> ThreeMembersBehindTheRouterAsync(string tenantPrefix, string name)
+    {
+        var tenant = ApiClient.UniqueTenant(tenantPrefix);
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        await client.CreateApplicationAsync(new { name, cartridge = "php", minMembers = 3, maxMembers = 3 });
+        var application = await client.WaitUntilRunningAsync(name, 3);
+        using var router = fixture.Portal.CreateClient();
+        await WaitUntilRoutedAsync(router, $"{name}.{tenant}.apps.localhost", 3);
+        return (tenant, application);
     }
 
     private static async Task<bool> Delay()

@@ -17,9 +17,10 @@ public static class WebApplicationExtensions
         app.UseRouterPort();
 
         // Requests for applications (the router) answer with their own pages and are left alone.
-        app.UseWhen(context => PortalAuthentication.IsApi(context) && !RouterExtensions.IsForApplication(context),
+        var forApplication = app.ApplicationRequests();
+        app.UseWhen(context => PortalAuthentication.IsApi(context) && !forApplication(context),
             api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(context => !PortalAuthentication.IsApi(context) && !RouterExtensions.IsForApplication(context), pages => pages
+        app.UseWhen(context => !PortalAuthentication.IsApi(context) && !forApplication(context), pages => pages
             .UseExceptionHandler("/Error", createScopeForErrors: true)
             .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
             .Use(ReExecuteAsGet));

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Docker.DotNet;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -475,16 +474,7 @@ public sealed partial class Reconciler(
         {
             if (!images.TryGetValue((partition.Id, image), out var present))
             {
-                try
-                {
-                    await engines.For(partition.Endpoint, partition.TlsCertificateDirectory).Images.InspectImageAsync(image, cancellationToken);
-                    present = true;
-                }
-                catch (DockerImageNotFoundException)
-                {
-                    present = false;
-                }
-
+                present = await engines.For(partition.Endpoint, partition.TlsCertificateDirectory).ImageLabelsAsync(image, cancellationToken) is not null;
                 images[(partition.Id, image)] = present;
             }
 

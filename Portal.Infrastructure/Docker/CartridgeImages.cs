@@ -142,19 +142,8 @@ public sealed class CartridgeImages(
     private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken) =>
         await ImageLabelsAsync(image, cancellationToken) is not null;
 
-    /// <summary>The image's labels (empty when it has none), or null when the engine does not have it.</summary>
-    private async Task<IDictionary<string, string>?> ImageLabelsAsync(string image, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var inspected = await engines.Local.Images.InspectImageAsync(image, cancellationToken);
-            return inspected.Config?.Labels ?? new Dictionary<string, string>();
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
+    private Task<IDictionary<string, string>?> ImageLabelsAsync(string image, CancellationToken cancellationToken) =>
+        engines.Local.ImageLabelsAsync(image, cancellationToken);
 
     /// <summary>A digest of every file of the build context (names and contents), recorded on the image it builds.</summary>
     private static string ContextDigest(string context)
@@ -173,6 +162,24 @@ public sealed class CartridgeImages(
         e is HttpRequestException or SocketException or TimeoutException or IOException
         || (e is DockerApiException api && (int)api.StatusCode >= 500)
         || e.InnerException is { } inner && IsUnreachable(inner);
+}
+
+/// <summary>Questions about images any engine can answer.</summary>
+public static class DockerImages
+{
+    /// <summary>The image's labels (empty when it has none), or null when the engine does not have it.</summary>
+    public static async Task<IDictionary<string, string>?> ImageLabelsAsync(this IDockerClient docker, string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspected = await docker.Images.InspectImageAsync(image, cancellationToken);
+            return inspected.Config?.Labels ?? new Dictionary<string, string>();
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that handles each report at once, on the reporting thread.</summary>

@@ -101,7 +101,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
+            Filters = OwnedByThisInstallation(),
         }, cancellationToken);
 
         return
@@ -121,7 +121,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
     {
         var volumes = await docker.Volumes.ListAsync(new VolumesListParameters
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
+            Filters = OwnedByThisInstallation(),
         }, cancellationToken);
         return [.. (volumes.Volumes ?? []).Select(v => new ObservedVolume(v.Name, ParseLabel(v.Labels, TenantLabel), ParseLabel(v.Labels, ApplicationLabel)))];
     }
@@ -163,7 +163,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
     {
         var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } },
+            Filters = OwnedByThisInstallation(),
         }, cancellationToken);
         foreach (var network in networks.Where(n => !tenantsInUse.Contains(ParseLabel(n.Labels, TenantLabel))))
         {
@@ -262,6 +262,10 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
 
         return name;
     }
+
+    /// <summary>The filter for what this installation made: containers, volumes, networks.</summary>
+    private Dictionary<string, IDictionary<string, bool>> OwnedByThisInstallation() =>
+        new() { ["label"] = new Dictionary<string, bool> { [$"{InstallationLabel}={installationId}"] = true } };
 
     private static int? PublishedPort(IDictionary<string, IList<PortBinding>>? ports, int containerPort) =>
         ports is not null && ports.TryGetValue($"{containerPort}/tcp", out var bindings)

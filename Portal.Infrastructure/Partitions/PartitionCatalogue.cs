@@ -33,22 +33,20 @@ public sealed class PartitionCatalogue(
     public const string LocalName = "local";
 
     public async Task<IReadOnlyList<PartitionView>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await (from p in db.Partitions.AsNoTracking()
+        await ViewsAsync(db.Partitions, cancellationToken);
+
+    /// <summary>One partition by name, or null.</summary>
+    public async Task<PartitionView?> FindAsync(string name, CancellationToken cancellationToken) =>
+        (await ViewsAsync(db.Partitions.Where(p => p.Name == name), cancellationToken)).SingleOrDefault();
+
+    /// <summary>The partitions (oldest first) with their network partition's name and what the portal last saw of their engines.</summary>
+    private async Task<List<PartitionView>> ViewsAsync(IQueryable<Partition> partitions, CancellationToken cancellationToken) =>
+        [.. (await (from p in partitions.AsNoTracking()
                     join n in db.NetworkPartitions.AsNoTracking() on p.NetworkPartitionId equals n.Id
                     orderby p.CreatedAt
                     select new { Partition = p, Network = n.Name }).ToListAsync(cancellationToken))
             .Select(x => new PartitionView(x.Partition.Id, x.Partition.Name, x.Network, x.Partition.Endpoint,
                 x.Partition.TlsCertificateDirectory, monitor.StatusOf(x.Partition.Id)))];
-
-    /// <summary>One partition by name, or null.</summary>
-    public async Task<PartitionView?> FindAsync(string name, CancellationToken cancellationToken) =>
-        (await (from p in db.Partitions.AsNoTracking()
-                join n in db.NetworkPartitions.AsNoTracking() on p.NetworkPartitionId equals n.Id
-                where p.Name == name
-                select new { Partition = p, Network = n.Name }).ToListAsync(cancellationToken))
-            .Select(x => new PartitionView(x.Partition.Id, x.Partition.Name, x.Network, x.Partition.Endpoint,
-                x.Partition.TlsCertificateDirectory, monitor.StatusOf(x.Partition.Id)))
-            .SingleOrDefault();
 
     /// <summary>Every deployment policy, by name, with its partitions named in their order.</summary>
     public async Task<IReadOnlyList<DeploymentPolicyView>> ListPoliciesAsync(CancellationToken cancellationToken)

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Portal.Infrastructure.Docker;
 using Portal.Tests.Support;
 
@@ -138,9 +137,8 @@ public sealed class TwoEnginesFixture : IAsyncLifetime
         {
             // What the portal left on the second engine goes once the portal (and its reconciler) has stopped.
             var installation = await runtime.InstallationIdAsync();
-            var tenants = await TenantIdsAsync();
             await runtime.DisposeAsync();
-            await RemoveFromEngineBAsync(installation, tenants);
+            await RuntimePortalFixture.RemoveInstallationAsync(EngineB, installation);
         }
         else
         {
@@ -148,51 +146,6 @@ public sealed class TwoEnginesFixture : IAsyncLifetime
         }
 
         engines?.Dispose();
-    }
-
-    private async Task<List<Guid>> TenantIdsAsync()
-    {
-        await using var connection = new NpgsqlConnection(runtime.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT \"Id\" FROM \"Tenants\"", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
-    }
-
-    private async Task RemoveFromEngineBAsync(Guid installation, List<Guid> tenants)
-    {
-        var filter = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true },
-        };
-        foreach (var container in await EngineB.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
-        {
-            await EngineB.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
-        }
-
-        foreach (var volume in (await EngineB.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
-        {
-            await EngineB.Volumes.RemoveAsync(volume.Name, force: true);
-        }
-
-        await RuntimePortalFixture.RemoveEngineIdentityAsync(EngineB, installation);
-
-        foreach (var tenant in tenants)
-        {
-            try
-            {
-                await EngineB.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(tenant));
-            }
-            catch (DockerNetworkNotFoundException)
-            {
-            }
-        }
     }
 }
 

@@ -106,7 +106,7 @@ public class RuntimePortalFixture : IAsyncLifetime
             Directory.Delete(factory.DataDirectory, recursive: true);
             if (installation is { } id)
             {
-                await RemoveEverythingOfAsync(id);
+                await RemoveInstallationAsync(Docker, id);
             }
         }
 
@@ -118,48 +118,43 @@ public class RuntimePortalFixture : IAsyncLifetime
         engines?.Dispose();
     }
 
-    /// <summary>The volume that holds an engine's identity for one installation.</summary>
-    public static async Task RemoveEngineIdentityAsync(IDockerClient engine, Guid installation)
+    /// <summary>
+    /// What a tests' portal left on an engine once it has stopped: the containers, volumes and tenant networks
+    /// labelled with its installation, and the volume holding the engine's identity for it.
+    /// </summary>
+    public static async Task RemoveInstallationAsync(IDockerClient engine, Guid installation)
     {
+        var filter = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["label"] = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true },
+        };
+        foreach (var container in await engine.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
+        {
+            await engine.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+        }
+
+        foreach (var volume in (await engine.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
+        {
+            await engine.Volumes.RemoveAsync(volume.Name, force: true);
+        }
+
+        foreach (var network in await engine.Networks.ListNetworksAsync(new NetworksListParameters { Filters = filter }))
+        {
+            try
+            {
+                await engine.Networks.DeleteNetworkAsync(network.ID);
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+            }
+        }
+
         try
         {
             await engine.Volumes.RemoveAsync($"portal-engine-{installation:N}", force: true);
         }
         catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-        }
-    }
-
-    /// <summary>What the tests' portal left on the engine: its containers, volumes and the tenants' networks.</summary>
-    private async Task RemoveEverythingOfAsync(Guid installation)
-    {
-        var filter = new Dictionary<string, IDictionary<string, bool>>
-        {
-            ["label"] = new Dictionary<string, bool> { [$"{DockerContainerRuntime.InstallationLabel}={installation}"] = true },
-        };
-        var tenants = new HashSet<string>();
-        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = filter }))
-        {
-            tenants.Add(container.Labels[DockerContainerRuntime.TenantLabel]);
-            await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
-        }
-
-        foreach (var volume in (await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = filter })).Volumes ?? [])
-        {
-            tenants.Add(volume.Labels[DockerContainerRuntime.TenantLabel]);
-            await Docker.Volumes.RemoveAsync(volume.Name, force: true);
-        }
-
-        await RemoveEngineIdentityAsync(Docker, installation);
-        foreach (var tenant in tenants)
-        {
-            try
-            {
-                await Docker.Networks.DeleteNetworkAsync(DockerContainerRuntime.NetworkOf(Guid.Parse(tenant)));
-            }
-            catch (DockerNetworkNotFoundException)
-            {
-            }
         }
     }
 }

@@ -99,7 +99,8 @@ public static class RouterExtensions
         var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
         if (options.Port > 0)
         {
-            app.Use((context, next) => context.Connection.LocalPort == options.Port && !IsForApplication(context)
+            var forApplication = app.ApplicationRequests();
+            app.Use((context, next) => context.Connection.LocalPort == options.Port && !forApplication(context)
                 ? WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
                     $"This is the router: applications answer at {{application}}.{{tenant}}.{options.AppsDomain}.")
                 : next(context));
@@ -142,10 +143,15 @@ public static class RouterExtensions
         && context.Request.ContentLength is null or 0
         && !context.Request.Headers.ContainsKey("Transfer-Encoding");
 
-    /// <summary>Whether the request is for an application (its host is under the applications' domain).</summary>
-    public static bool IsForApplication(HttpContext context) =>
-        ApplicationHosts.IsUnder(context.Request.Host.Host,
-            context.RequestServices.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain);
+    /// <summary>
+    /// Whether a request is for an application (its host is under the applications' domain); the domain is read
+    /// once here, not on every request.
+    /// </summary>
+    public static Func<HttpContext, bool> ApplicationRequests(this WebApplication app)
+    {
+        var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
+        return context => ApplicationHosts.IsUnder(context.Request.Host.Host, domain);
+    }
 
     private static IEnumerable<string> PortalUrls(ConfigurationManager configuration)
     {

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Routing;
+using Portal.Infrastructure.Routing.Haproxy;
 using Quartz;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Docker;
@@ -77,15 +79,33 @@ public static class DependencyInjection
         services.AddSingleton<DockerEngines>();
         services.AddSingleton<CartridgeImages>();
         services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationDomainService>();
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<TopologySignal>();
         services.AddScoped<RoutingTopology>();
+        services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
         return builder;
+    }
+
+    /// <summary>The HAProxy extension of the router (<c>Router:Haproxy</c>): its settings always checked, the load balancer only when enabled.</summary>
+    private static void AddHaproxy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HaproxyOptions>()
+            .BindConfiguration(HaproxyOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.ConfigPath),
+                "Router:Haproxy:ConfigPath is required when Router:Haproxy:Enabled is true.")
+            .Validate(o => HaproxyOptions.HasValidPort(o.Bind), "Router:Haproxy:Bind must end with a port between 1 and 65535.")
+            .ValidateOnStart();
+        if (configuration.GetValue<bool>($"{HaproxyOptions.Section}:{nameof(HaproxyOptions.Enabled)}"))
+        {
+            services.AddSingleton<ILoadBalancer, HaproxyLoadBalancer>();
+        }
     }
 
     /// <summary>The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, unless turned off.</summary>

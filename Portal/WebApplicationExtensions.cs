@@ -40,10 +40,12 @@ public static class WebApplicationExtensions
         app.MapCartridgesApi();
         app.MapPartitionsApi();
         app.MapApplicationsApi();
+        app.MapDomainsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
 
         app.MapRouter();
 
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

@@ -1,3 +1,4 @@
+using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 
 namespace Portal.Core.Applications;
@@ -40,6 +41,12 @@ public sealed class Application : ITenantOwned
 
     /// <summary>A data application's <see cref="DatabaseCredentials"/>, encrypted (never stored or logged in clear).</summary>
     public string? ProtectedCredentials { get; set; }
+
+    /// <summary>How the router spreads requests over the members.</summary>
+    public LoadBalancingAlgorithm LoadBalancing { get; set; }
+
+    /// <summary>Whether the router sends a browser back to the member that served it first (a cookie names it).</summary>
+    public bool StickySessions { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

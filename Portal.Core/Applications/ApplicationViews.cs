@@ -1,4 +1,5 @@
 using Portal.Core.Cartridges;
+using Portal.Core.Routing;
 
 namespace Portal.Core.Applications;
 
@@ -44,4 +45,9 @@ public sealed record ApplicationDetails(
     string? Problem,
     IReadOnlyList<MemberView> Members,
     IReadOnlyList<MemberView> RecentlyFaulted,
-    IReadOnlyList<string> LinkedBy);
+    IReadOnlyList<string> LinkedBy,
+    ApplicationRouting Routing);
+
+/// <summary>How the router serves an application: its tenant (part of its host name), custom domains, algorithm, stickiness.</summary>
+public sealed record ApplicationRouting(
+    string Tenant, IReadOnlyList<string> CustomDomains, LoadBalancingAlgorithm LoadBalancing, bool StickySessions);

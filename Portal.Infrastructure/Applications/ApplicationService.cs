@@ -5,18 +5,22 @@ using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
 using Portal.Core.Partitions;
+using Portal.Core.Routing;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Routing;
 
 namespace Portal.Infrastructure.Applications;
 
 /// <summary>What a tenant asks for when creating an application.</summary>
-public sealed record CreateApplication(string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy);
+public sealed record CreateApplication(
+    string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy,
+    LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null);
 
 /// <summary>
 /// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
 /// tenant only ever sees and touches its own. Running them is the reconciler's job: this records what is wanted.
 /// </summary>
-public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvider protection, TimeProvider clock)
+public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvider protection, TopologySignal topology, TimeProvider clock)
 {
     public async Task<Result<ApplicationDetails>> CreateAsync(CreateApplication request, CancellationToken cancellationToken)
     {
@@ -61,6 +65,8 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
             MinMembers = min,
             MaxMembers = max,
             DesiredMembers = min,
+            LoadBalancing = request.LoadBalancing ?? LoadBalancingAlgorithm.RoundRobin,
+            StickySessions = request.StickySessions ?? false,
             LinkedApplicationId = links.Count == 1 ? dataApplications.Single(a => a.Name == links[0]).Id : null,
             ProtectedCredentials = cartridge.Category == CartridgeCategory.Data
                 ? Credentials.Protect(protection, DatabaseCredentials.Generate(request.Name))
@@ -118,6 +124,9 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
             .SingleAsync(cancellationToken);
         var active = views.Count(v => v.State == MemberState.Active);
         var names = linkedName is null ? [] : new Dictionary<Guid, string> { [application.LinkedApplicationId!.Value] = linkedName };
+        var tenant = await db.Tenants.Where(t => t.Id == application.TenantId).Select(t => t.Slug).SingleAsync(cancellationToken);
+        var domains = await db.ApplicationDomains.Where(d => d.ApplicationId == application.Id).OrderBy(d => d.Host)
+            .Select(d => d.Host).ToListAsync(cancellationToken);
 
         return new ApplicationDetails(
             Summarize(application, row.Cartridge, active, names),
@@ -125,7 +134,28 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
             application.Problem,
             [.. views.Where(v => v.State is not (MemberState.Terminated or MemberState.Faulted))],
             [.. views.Where(v => v.FaultedAt is not null).OrderByDescending(v => v.FaultedAt).Take(10)],
-            linkedBy);
+            linkedBy,
+            new ApplicationRouting(tenant, domains, application.LoadBalancing, application.StickySessions));
+    }
+
+    /// <summary>Sets how the router spreads the application's requests; the router follows within a second.</summary>
+    public async Task<Result<ApplicationDetails>> SetRoutingAsync(
+        string name, LoadBalancingAlgorithm loadBalancing, bool stickySessions, CancellationToken cancellationToken)
+    {
+        var application = await db.Applications.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
+        if (application is null)
+        {
+            return Failure.NotFound($"You have no application named '{name}'.");
+        }
+
+        application.LoadBalancing = loadBalancing;
+        application.StickySessions = stickySessions;
+        if (await db.SaveChangesAsync(cancellationToken) > 0)
+        {
+            topology.Changed();
+        }
+
+        return (await GetAsync(name, cancellationToken))!;
     }
 
     public async Task<Result<ApplicationDetails>> ScaleAsync(string name, int members, CancellationToken cancellationToken)

@@ -32,6 +32,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
 
     public DbSet<Member> Members => Set<Member>();
 
+    public DbSet<ApplicationDomain> ApplicationDomains => Set<ApplicationDomain>();
+
     public DbSet<Partition> Partitions => Set<Partition>();
 
     public DbSet<NetworkPartition> NetworkPartitions => Set<NetworkPartition>();

@@ -90,4 +90,36 @@ public sealed class ApplicationsApiTests(PostgresPortalFixture fixture) : IClass
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/v1/applications/app")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync("/api/v1/applications/app")).StatusCode);
     }
+
+    [Fact]
+    public async Task Routing_choices_are_validated_shown_and_only_for_the_own_tenant()
+    {
+        var slug = ApiClient.UniqueTenant("routing");
+        using var tenant = await fixture.Portal.SignUpAsync(slug);
+        using var other = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("other"));
+        var created = await tenant.CreateApplicationAsync(new { name = "web", cartridge = "php", loadBalancing = "leastRequests", stickySessions = true });
+        var routing = created.GetProperty("routing");
+        Assert.Equal("leastRequests", routing.GetProperty("loadBalancing").GetString());
+        Assert.True(routing.GetProperty("stickySessions").GetBoolean());
+        Assert.Equal($"http://web.{slug}.apps.localhost/", routing.GetProperty("url").GetString());
+        Assert.Equal([$"web.{slug}.apps.localhost"], routing.GetProperty("hosts").EnumerateArray().Select(h => h.GetString()));
+
+        using var bogus = await tenant.PostAsJsonAsync("/api/v1/applications", new { name = "shop", cartridge = "php", loadBalancing = "random" });
+        Assert.Equal(HttpStatusCode.BadRequest, bogus.StatusCode);
+        Assert.Equal("application/problem+json", bogus.Content.Headers.ContentType?.MediaType);
+        using var missing = await tenant.PutAsJsonAsync("/api/v1/applications/web/routing", new { stickySessions = false });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains((await missing.JsonAsync()).GetProperty("errors").EnumerateObject(),
+            error => error.Name.Equals("loadBalancing", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PutAsJsonAsync("/api/v1/applications/web/routing", new { loadBalancing = "roundRobin" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.PutAsJsonAsync("/api/v1/applications/nothing/routing", new { loadBalancing = "roundRobin" })).StatusCode);
+
+        using var changed = await tenant.PutAsJsonAsync("/api/v1/applications/web/routing", new { loadBalancing = "roundRobin" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        routing = (await changed.JsonAsync()).GetProperty("routing");
+        Assert.Equal("roundRobin", routing.GetProperty("loadBalancing").GetString());
+        Assert.False(routing.GetProperty("stickySessions").GetBoolean());
+        Assert.Equal(["web"], (await (await tenant.GetAsync("/api/v1/applications")).JsonAsync()).EnumerateArray()
+            .Select(x => x.GetProperty("name").GetString()));
+    }
 }

@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using Portal.Components.Pages.Applications;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
+using Portal.Core.Routing;
 using Portal.Infrastructure.Applications;
 
 namespace Portal.Tests.Components;
@@ -210,5 +211,53 @@ public sealed class CreateApplicationFormTests : BunitContext
         form.Find("form").Submit();
 
         Assert.Equal("There is no deployment policy named 'default'.", form.Find("[data-testid=new-application-error]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task A_framework_application_is_created_round_robin_without_sticky_sessions_by_default()
+    {
+        var form = RenderForm();
+        await PickAsync(form, "Cartridge", "php");
+        form.Find("input[data-testid=application-name]").Change("shop");
+
+        form.Find("form").Submit();
+
+        var request = Assert.Single(submitted);
+        Assert.Equal((LoadBalancingAlgorithm.RoundRobin, false), (request.LoadBalancing, request.StickySessions));
+    }
+
+    [Fact]
+    public async Task A_framework_application_is_created_with_the_chosen_load_balancing_and_sticky_sessions()
+    {
+        var form = RenderForm();
+        await PickAsync(form, "Cartridge", "php");
+        form.Find("input[data-testid=application-name]").Change("shop");
+        var loadBalancing = form.FindComponents<MudSelect<LoadBalancingAlgorithm>>().Single(s => s.Instance.Label == "Load balancing");
+        await form.InvokeAsync(() => loadBalancing.Instance.SelectOption(LoadBalancingAlgorithm.LeastRequests));
+        form.Find("input[data-testid=routing-sticky]").Change(true);
+
+        form.Find("form").Submit();
+
+        var request = Assert.Single(submitted);
+        Assert.Equal((LoadBalancingAlgorithm.LeastRequests, true), (request.LoadBalancing, request.StickySessions));
+    }
+
+    [Fact]
+    public async Task A_data_cartridge_does_not_ask_how_the_router_serves_it()
+    {
+        var form = RenderForm();
+        await PickAsync(form, "Cartridge", "php");
+        var loadBalancing = form.FindComponents<MudSelect<LoadBalancingAlgorithm>>().Single(s => s.Instance.Label == "Load balancing");
+        await form.InvokeAsync(() => loadBalancing.Instance.SelectOption(LoadBalancingAlgorithm.LeastRequests));
+
+        await PickAsync(form, "Cartridge", "mysql");
+
+        Assert.Empty(form.FindAll("[data-testid=routing-load-balancing]"));
+        Assert.Empty(form.FindAll("[data-testid=routing-sticky]"));
+        form.Find("input[data-testid=application-name]").Change("db");
+        form.Find("form").Submit();
+
+        var request = Assert.Single(submitted);
+        Assert.Equal((null, null), (request.LoadBalancing, request.StickySessions));
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Portal.Tests.Support;
+using static Portal.Tests.Routing.RouterRequests;
 
 namespace Portal.Tests.Routing;
 
@@ -107,15 +109,10 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
         Assert.Equal(HttpStatusCode.OK, (await router.GetAsync("/healthz")).StatusCode);
     }
 
-    /// <summary>A new tenant's PHP application with three Active members, all of them receiving traffic.</summary>
-    private async Task<(string Tenant, System.Text.Json.JsonElement Application)> ThreeMembersBehindTheRouterAsync(string tenantPrefix, string name)
+    private async Task<(string Tenant, JsonElement Application)> ThreeMembersBehindTheRouterAsync(string tenantPrefix, string name)
     {
-        var tenant = ApiClient.UniqueTenant(tenantPrefix);
-        using var client = await fixture.Portal.SignUpAsync(tenant);
-        await client.CreateApplicationAsync(new { name, cartridge = "php", minMembers = 3, maxMembers = 3 });
-        var application = await client.WaitUntilRunningAsync(name, 3);
-        using var router = fixture.Portal.CreateClient();
-        await WaitUntilRoutedAsync(router, $"{name}.{tenant}.apps.localhost", 3);
+        var (tenant, client, application) = await fixture.ApplicationBehindTheRouterAsync(tenantPrefix, name, 3);
+        client.Dispose();
         return (tenant, application);
     }
 
@@ -123,28 +120,5 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     {
         await Task.Delay(200);
         return true;
-    }
-
-    private static HttpRequestMessage Get(string host, string path)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Host = host;
-        return request;
-    }
-
-    /// <summary>Waits until the router sends traffic to <paramref name="members"/> different members.</summary>
-    private static async Task WaitUntilRoutedAsync(HttpClient router, string host, int members)
-    {
-        var seen = new HashSet<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (seen.Count < members)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the router sent traffic to {seen.Count} of {members} members");
-            using var response = await router.SendAsync(Get(host, "/"));
-            if (response.Headers.TryGetValues("X-Portal-Member", out var values))
-            {
-                seen.UnionWith(values);
-            }
-        }
     }
 }

@@ -21,6 +21,9 @@ public class RuntimePortalFixture : IAsyncLifetime
     /// <summary>Configuration the portal starts with (a subclass may shorten the reconciler's timeouts).</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
+    /// <summary>Whether the portal runs on real Kestrel (on 127.0.0.1, a free port) instead of the test server: Kestrel's limits apply.</summary>
+    protected virtual bool Kestrel => false;
+
     public PortalFactory Portal => factory ?? throw new InvalidOperationException("Not initialized.");
 
     public IDockerClient Docker => (engines ?? throw new InvalidOperationException("Not initialized.")).Local;
@@ -32,8 +35,7 @@ public class RuntimePortalFixture : IAsyncLifetime
         engines = await DockerEngine.RequireAsync();
         await CartridgeImagesFixture.EnsureBuiltAsync(engines);
         database = await PostgresDatabase.RequireAsync();
-        factory = new PortalFactory(database.ConnectionString, Directory.CreateTempSubdirectory("portal-test-").FullName, reconcile: true, settings: Settings);
-        _ = factory.Server; // start it: the reconciler runs from now on
+        factory = Start(Directory.CreateTempSubdirectory("portal-test-").FullName); // the reconciler runs from now on
     }
 
     /// <summary>Stops the portal and starts it again on the same database and data directory.</summary>
@@ -46,8 +48,19 @@ public class RuntimePortalFixture : IAsyncLifetime
             await whileStopped();
         }
 
-        factory = new PortalFactory(database!.ConnectionString, dataDirectory, reconcile: true, settings: Settings);
-        _ = factory.Server;
+        factory = Start(dataDirectory);
+    }
+
+    private PortalFactory Start(string dataDirectory)
+    {
+        var portal = new PortalFactory(database!.ConnectionString, dataDirectory, reconcile: true, settings: Settings);
+        if (Kestrel)
+        {
+            portal.UseKestrel(0);
+        }
+
+        portal.StartServer();
+        return portal;
     }
 
     /// <summary>This installation's id, which labels all its containers.</summary>
@@ -81,11 +94,12 @@ public class RuntimePortalFixture : IAsyncLifetime
         Assert.Single(await ContainersAsync($"{DockerContainerRuntime.MemberLabel}={memberId}"));
 
     /// <summary>Runs a shell script in a container (as its own user) and returns its output; fails on a non-zero exit.</summary>
-    public async Task<string> ExecAsync(string containerId, string script)
+    public async Task<string> ExecAsync(string containerId, string script, string? user = null)
     {
         var exec = await Docker.Exec.ExecCreateContainerAsync(containerId, new ContainerExecCreateParameters
         {
             Cmd = ["sh", "-c", script],
+            User = user,
             AttachStdout = true,
             AttachStderr = true,
         });

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Portal.Core.Routing;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -37,7 +39,11 @@ public static class RouterExtensions
 
                 return ValueTask.CompletedTask;
             }));
+        builder.Services.AddSingleton<RouterTraffic>();
+        builder.Services.AddSingleton<IApplicationTraffic>(sp => sp.GetRequiredService<RouterTraffic>());
+        builder.Services.AddSingleton<ILoadBalancer, YarpLoadBalancer>();
         builder.Services.AddHostedService<RouterConfigRefresher>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RouterTraffic.MeterName).AddPrometheusExporter());
 
         // A member that dies is out of the rotation after its first few failed requests, not after a minute.
         builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(o =>
@@ -48,6 +54,7 @@ public static class RouterExtensions
         });
 
         var router = builder.Configuration.GetSection(RouterOptions.Section).Get<RouterOptions>() ?? new RouterOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestHeadersTotalSize = router.MaxRequestHeadersTotalSize);
         if (router.Port > 0)
         {
             // The portal keeps the addresses it was given; the router's is added to them.
@@ -61,8 +68,45 @@ public static class RouterExtensions
     public static WebApplication MapRouter(this WebApplication app)
     {
         var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
+        var traffic = app.Services.GetRequiredService<RouterTraffic>();
+        var maxBody = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.MaxRequestBodySize;
         app.MapReverseProxy(proxy =>
         {
+            // Counted first, so the answers below (503, retries, the member's) are all in the application's figures.
+            proxy.Use(async (context, next) =>
+            {
+                if (traffic.Find(context.GetReverseProxyFeature().Route.Config.RouteId) is not { } application)
+                {
+                    await next();
+                    return;
+                }
+
+                if (context.Request.ContentLength > maxBody)
+                {
+                    // Refused before a byte goes to the member (a chunked body over the limit fails while it is sent).
+                    await WritePageAsync(context, HttpStatusCode.RequestEntityTooLarge, "Request too large",
+                        $"This request's body is larger than the {maxBody / 1024} KiB the router accepts.");
+                    return;
+                }
+
+                if (!traffic.TryStart(application))
+                {
+                    await WritePageAsync(context, HttpStatusCode.TooManyRequests, "Too many requests",
+                        $"The applications of {application.Tenant} receive more requests than their limit allows; try again in a moment.");
+                    return;
+                }
+
+                var startedAt = Stopwatch.GetTimestamp();
+                try
+                {
+                    await next();
+                }
+                finally
+                {
+                    traffic.Finish(application, context, startedAt);
+                }
+            });
+
             proxy.Use(async (context, next) =>
             {
                 if (context.GetReverseProxyFeature().AvailableDestinations.Count == 0)
@@ -85,7 +129,7 @@ public static class RouterExtensions
         app.Map("/{**path}", (HttpContext context) => WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
                 $"No application answers at {context.Request.Host.Host}."))
             .RequireHost($"*.{domain}")
-            .WithOrder(RouterConfigRefresher.RouteOrder + 1)
+            .WithOrder(YarpLoadBalancer.RouteOrder + 1)
             .ExcludeFromDescription();
         return app;
     }
@@ -144,13 +188,14 @@ public static class RouterExtensions
         && !context.Request.Headers.ContainsKey("Transfer-Encoding");
 
     /// <summary>
-    /// Whether a request is for an application (its host is under the applications' domain); the domain is read
-    /// once here, not on every request.
+    /// Whether a request is for an application (its host is under the applications' domain, or an application's
+    /// custom domain); the domain is read once here, not on every request.
     /// </summary>
     public static Func<HttpContext, bool> ApplicationRequests(this WebApplication app)
     {
         var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
-        return context => ApplicationHosts.IsUnder(context.Request.Host.Host, domain);
+        var traffic = app.Services.GetRequiredService<RouterTraffic>();
+        return context => ApplicationHosts.IsUnder(context.Request.Host.Host, domain) || traffic.IsCustomDomain(context.Request.Host.Host);
     }
 
     private static IEnumerable<string> PortalUrls(ConfigurationManager configuration)
@@ -172,9 +217,9 @@ public static class RouterExtensions
     {
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = "text/html; charset=utf-8";
-        if (status == HttpStatusCode.ServiceUnavailable)
+        if (status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
         {
-            context.Response.Headers.RetryAfter = "5";
+            context.Response.Headers.RetryAfter = status == HttpStatusCode.ServiceUnavailable ? "5" : "1";
         }
 
         await context.Response.WriteAsync($"""

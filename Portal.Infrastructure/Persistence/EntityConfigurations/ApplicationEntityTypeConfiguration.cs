@@ -16,10 +16,22 @@ internal sealed class ApplicationEntityTypeConfiguration : IEntityTypeConfigurat
         builder.Property(a => a.Name).HasMaxLength(40);
         builder.Property(a => a.ProtectedCredentials).HasMaxLength(2000);
         builder.Property(a => a.Problem).HasMaxLength(1000);
+        builder.Property(a => a.LoadBalancing).HasConversion<string>().HasMaxLength(20);
         builder.HasOne<Cartridge>().WithMany().HasForeignKey(a => a.CartridgeId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<DeploymentPolicy>().WithMany().HasForeignKey(a => a.DeploymentPolicyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Application>().WithMany().HasForeignKey(a => a.LinkedApplicationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Core.Tenancy.Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ApplicationDomainEntityTypeConfiguration : IEntityTypeConfiguration<ApplicationDomain>
+{
+    public void Configure(EntityTypeBuilder<ApplicationDomain> builder)
+    {
+        builder.HasKey(d => d.Host);
+        builder.Property(d => d.Host).HasMaxLength(253);
+        builder.HasIndex(d => d.ApplicationId);
+        builder.HasOne<Application>().WithMany().HasForeignKey(d => d.ApplicationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Portal.Core.Applications;
 using Portal.Core.Cartridges;
+using Portal.Core.Routing;
 using Portal.Infrastructure.Applications;
 
 namespace Portal.Components.Pages.Applications;
@@ -26,12 +27,21 @@ public sealed class NewApplicationModel : IValidatableObject
     /// <summary>The data application to link to; empty for none.</summary>
     public string Link { get; set; } = "";
 
+    /// <summary>How the router spreads the application's requests (not asked for data applications).</summary>
+    public LoadBalancingAlgorithm LoadBalancing { get; set; } = LoadBalancingAlgorithm.RoundRobin;
+
+    /// <summary>Whether a cookie keeps each browser on one member (not asked for data applications).</summary>
+    public bool StickySessions { get; set; }
+
     /// <summary>The tenant's data applications, the only ones a link may name.</summary>
     public IReadOnlySet<string> DataApplications { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
     public bool IsData => Category == CartridgeCategory.Data;
 
-    /// <summary>Picks <paramref name="cartridge"/>; a data cartridge fixes the members to one and drops the link.</summary>
+    /// <summary>
+    /// Picks <paramref name="cartridge"/>; a data cartridge fixes the members to one, drops the link and the routing
+    /// choices (data applications are not served over HTTP).
+    /// </summary>
     public void Choose(Cartridge? cartridge)
     {
         Cartridge = cartridge?.Name ?? "";
@@ -39,10 +49,13 @@ public sealed class NewApplicationModel : IValidatableObject
         if (IsData)
         {
             (MinMembers, MaxMembers, Link) = (1, 1, "");
+            (LoadBalancing, StickySessions) = (LoadBalancingAlgorithm.RoundRobin, false);
         }
     }
 
-    public CreateApplication ToRequest() => new(Name, Cartridge, MinMembers, MaxMembers, Links(), DeploymentPolicy: null);
+    public CreateApplication ToRequest() => new(
+        Name, Cartridge, MinMembers, MaxMembers, Links(), DeploymentPolicy: null,
+        IsData ? null : LoadBalancing, IsData ? null : StickySessions);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -67,7 +80,7 @@ public sealed class NewApplicationModel : IValidatableObject
     public bool Shows(string field) => field switch
     {
         "name" or "cartridge" => true,
-        "minMembers" or "maxMembers" or "links" => !IsData,
+        "minMembers" or "maxMembers" or "links" or "loadBalancing" or "stickySessions" => !IsData,
         _ => false,
     };
 
@@ -94,4 +107,25 @@ public sealed class ScaleModel : IValidatableObject
         ApplicationRules.CheckScale(Members, MinMembers, MaxMembers) is { } problem
             ? [new ValidationResult(problem, [nameof(Members)])]
             : [];
+}
+
+/// <summary>What the routing fields say: each algorithm's name and what it does, and what sticky sessions do.</summary>
+public static class RoutingLabels
+{
+    public const string StickySessionsHelp =
+        "A cookie keeps each browser on one member, for sessions kept in memory; another member takes over when it goes away.";
+
+    public static string Of(LoadBalancingAlgorithm algorithm) => algorithm switch
+    {
+        LoadBalancingAlgorithm.RoundRobin => "Round-robin",
+        LoadBalancingAlgorithm.LeastRequests => "Least requests",
+        _ => algorithm.ToString(),
+    };
+
+    public static string HelpOf(LoadBalancingAlgorithm algorithm) => algorithm switch
+    {
+        LoadBalancingAlgorithm.RoundRobin => "Each member in turn.",
+        LoadBalancingAlgorithm.LeastRequests => "The member with the fewest requests in flight: long requests do not pile up on one member.",
+        _ => "",
+    };
 }

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using Portal.Core.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Portal.Routing;
+
+/// <summary>
+/// What the router knows per application beyond YARP's routes: its custom host names, its traffic (requests in
+/// flight, totals for the autoscaler, OpenTelemetry instruments for <c>/metrics</c>) and its tenant's rate limit.
+/// The per-request work is a dictionary lookup, a few interlocked additions and the instruments' own.
+/// </summary>
+public sealed class RouterTraffic : IApplicationTraffic, IDisposable
+{
+    public const string MeterName = "Portal.Router";
+
+    private readonly Counter<long> requests;
+    private readonly Histogram<double> duration;
+    private readonly UpDownCounter<long> active;
+    private readonly Counter<long> limited;
+    private readonly RouterRateLimitOptions rateLimit;
+    private readonly ConcurrentDictionary<Guid, ApplicationCounters> counters = new();
+    private readonly ConcurrentDictionary<string, RateLimiter> tenantLimits = new(StringComparer.Ordinal);
+    private volatile FrozenDictionary<string, ApplicationCounters> byCluster = FrozenDictionary<string, ApplicationCounters>.Empty;
+    private volatile FrozenSet<string> customHosts = FrozenSet<string>.Empty;
+
+    public RouterTraffic(IMeterFactory meters, IOptions<RouterOptions> options)
+    {
+        var meter = meters.Create(MeterName);
+        requests = meter.CreateCounter<long>("portal.router.requests", "{request}", "Requests answered, by application and status class.");
+        duration = meter.CreateHistogram<double>("portal.router.request.duration", "s", "Time from a request's arrival to its answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        active = meter.CreateUpDownCounter<long>("portal.router.active_requests", "{request}", "Requests in flight.");
+        limited = meter.CreateCounter<long>("portal.router.rate_limited", "{request}", "Requests refused by the tenant's rate limit.");
+        rateLimit = options.Value.RateLimit;
+    }
+
+    /// <summary>Takes in a new topology: the applications' counters (kept across updates) and custom host names.</summary>
+    public void Update(IReadOnlyList<RoutedApplication> topology)
+    {
+        byCluster = topology.ToFrozenDictionary(
+            a => a.ApplicationId.ToString(),
+            a => counters.AddOrUpdate(a.ApplicationId, _ => new ApplicationCounters(a.Tenant, a.Name, LimitOf(a.Tenant)),
+                (_, existing) => existing.Tenant == a.Tenant && existing.Name == a.Name ? existing : new ApplicationCounters(a.Tenant, a.Name, LimitOf(a.Tenant))));
+        customHosts = topology.SelectMany(a => a.Hosts.Skip(1)).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var gone in counters.Keys.Except(topology.Select(a => a.ApplicationId)))
+        {
+            counters.TryRemove(gone, out _);
+        }
+    }
+
+    public bool IsCustomDomain(string host) => customHosts.Contains(host);
+
+    public ApplicationCounters? Find(string clusterId) => byCluster.GetValueOrDefault(clusterId);
+
+    public TrafficTotals Of(Guid applicationId) =>
+        counters.TryGetValue(applicationId, out var c)
+            ? new TrafficTotals(Volatile.Read(ref c.InFlight), Volatile.Read(ref c.Requests), Volatile.Read(ref c.Errors),
+                TimeSpan.FromTicks(Volatile.Read(ref c.LatencyTicks)))
+            : TrafficTotals.None;
+
+    /// <summary>Counts the request in, unless its tenant is over its rate (then it is counted as refused and false returned).</summary>
+    public bool TryStart(ApplicationCounters application)
+    {
+        if (application.Limit is { } limit)
+        {
+            using var lease = limit.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                limited.Add(1, application.Tags[0], application.Tags[1]);
+                return false;
+            }
+        }
+
+        Interlocked.Increment(ref application.InFlight);
+        active.Add(1, application.Tags[0], application.Tags[1]);
+        return true;
+    }
+
+    public void Finish(ApplicationCounters application, HttpContext context, long startedAt)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(startedAt);
+        var status = context.Response.StatusCode;
+        var failed = status >= 500 || context.Features.Get<IForwarderErrorFeature>() is not null;
+        Interlocked.Decrement(ref application.InFlight);
+        Interlocked.Increment(ref application.Requests);
+        Interlocked.Add(ref application.LatencyTicks, elapsed.Ticks);
+        if (failed)
+        {
+            Interlocked.Increment(ref application.Errors);
+        }
+
+        active.Add(-1, application.Tags[0], application.Tags[1]);
+        requests.Add(1, application.Tags[0], application.Tags[1], new("http.response.status_code", StatusClass(status)));
+        duration.Record(elapsed.TotalSeconds, application.Tags[0], application.Tags[1]);
+    }
+
+    private static string StatusClass(int status) => status switch
+    {
+        < 200 => "1xx",
+        < 300 => "2xx",
+        < 400 => "3xx",
+        < 500 => "4xx",
+        _ => "5xx",
+    };
+
+    private RateLimiter? LimitOf(string tenant) => rateLimit.RequestsPerSecond <= 0
+        ? null
+        : tenantLimits.GetOrAdd(tenant, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = rateLimit.Burst,
+            TokensPerPeriod = rateLimit.RequestsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    public void Dispose()
+    {
+        foreach (var limit in tenantLimits.Values)
+        {
+            limit.Dispose();
+        }
+    }
+}
+
+/// <summary>One application's running totals (updated with interlocked operations) and its metric tags.</summary>
+public sealed class ApplicationCounters(string tenant, string name, RateLimiter? limit)
+{
+    internal long InFlight;
+    internal long Requests;
+    internal long Errors;
+    internal long LatencyTicks;
+
+    public string Tenant { get; } = tenant;
+
+    public string Name { get; } = name;
+
+    /// <summary>The tenant's rate limit, shared by all its applications; null when off.</summary>
+    public RateLimiter? Limit { get; } = limit;
+
+    internal KeyValuePair<string, object?>[] Tags { get; } = [new("tenant", tenant), new("application", name)];
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Portal.Core.Git;
 using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Applications;
@@ -13,6 +14,7 @@ using Portal.Infrastructure.Routing.Haproxy;
 using Quartz;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
@@ -85,6 +87,9 @@ public static class DependencyInjection
         services.AddSingleton<Reconciler>();
         services.AddSingleton<TopologySignal>();
         services.AddScoped<RoutingTopology>();
+        services.AddOptions<GitOptions>().BindConfiguration(GitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<GitRepositories>();
+        services.AddSingleton<IGitSource>(sp => sp.GetRequiredService<GitRepositories>());
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)

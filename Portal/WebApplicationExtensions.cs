@@ -13,21 +13,20 @@ public static class WebApplicationExtensions
     /// <summary>The request pipeline and every endpoint: pages, Identity's form endpoints, the API, health.</summary>
     public static WebApplication MapPortal(this WebApplication app)
     {
-        // The API answers errors with ProblemDetails; pages show the error and not-found pages.
         app.UseRouterPort();
 
-        // Requests for applications (the router) answer with their own pages and are left alone.
+        // Requests for applications (the router) answer with their own pages and skip the portal's middleware
+        // (error pages, sign-in, antiforgery): the proxy's hot path pays for none of it.
         var forApplication = app.ApplicationRequests();
-        app.UseWhen(context => PortalAuthentication.IsApi(context) && !forApplication(context),
-            api => api.UseExceptionHandler().UseStatusCodePages());
-        app.UseWhen(context => !PortalAuthentication.IsApi(context) && !forApplication(context), pages => pages
-            .UseExceptionHandler("/Error", createScopeForErrors: true)
-            .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
-            .Use(ReExecuteAsGet));
-
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        app.UseWhen(context => !forApplication(context), portal => portal
+            .UseWhen(PortalAuthentication.IsApi, api => api.UseExceptionHandler().UseStatusCodePages())
+            .UseWhen(context => !PortalAuthentication.IsApi(context), pages => pages
+                .UseExceptionHandler("/Error", createScopeForErrors: true)
+                .UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true)
+                .Use(ReExecuteAsGet))
+            .UseAuthentication()
+            .UseAuthorization()
+            .UseAntiforgery());
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -148,16 +148,8 @@ public sealed class HaproxyLoadBalancerTests(HaproxyPortalFixture fixture) : ICl
     {
         await fixture.StartHaproxyAsync();
         using var haproxy = Haproxy();
-        var tenant = ApiClient.UniqueTenant("hap404");
-        using var client = await fixture.Portal.SignUpAsync(tenant);
-        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
-        var cartridge = $"ghost-{Guid.NewGuid().ToString("N")[..6]}";
-        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new
-        {
-            name = cartridge, displayName = "Ghost", version = "1", category = "framework",
-            image = "portal-test/not-there:1", containerPort = 8080, healthCheck = "http", healthCheckPath = "/",
-        }, TestContext.Current.CancellationToken)).StatusCode);
-        await client.CreateApplicationAsync(new { name = "ghost", cartridge });
+        var (tenant, client) = await fixture.ApplicationWithoutReadyMemberAsync("hap404");
+        using var tenantClient = client;
 
         using var unknown = await SendUntilAsync(haproxy, $"nothing.{tenant}.apps.localhost", r => r.StatusCode == HttpStatusCode.NotFound);
         Assert.Contains("No such application", await unknown.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

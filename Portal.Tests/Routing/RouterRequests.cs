@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -78,5 +80,25 @@ public static class RouterRequests
         {
             await fixture.ExecAsync((await fixture.ContainerOfAsync(member)).ID, $"echo {encoded} | base64 -d > /app/{file} && chmod 0644 /app/{file}", user: "0");
         }
+    }
+
+    /// <summary>
+    /// A new tenant whose application "ghost" never gets a member ready: its cartridge's image does not exist. Returns
+    /// the tenant and a client signed in as its admin.
+    /// </summary>
+    public static async Task<(string Tenant, HttpClient Client)> ApplicationWithoutReadyMemberAsync(this RuntimePortalFixture fixture, string tenantPrefix)
+    {
+        var tenant = ApiClient.UniqueTenant(tenantPrefix);
+        var client = await fixture.Portal.SignUpAsync(tenant);
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        var cartridge = $"ghost-{Guid.NewGuid().ToString("N")[..6]}";
+        using var registered = await ops.PostAsJsonAsync("/api/v1/cartridges", new
+        {
+            name = cartridge, displayName = "Ghost", version = "1", category = "framework",
+            image = "portal-test/not-there:1", containerPort = 8080, healthCheck = "http", healthCheckPath = "/",
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        await client.CreateApplicationAsync(new { name = "ghost", cartridge });
+        return (tenant, client);
     }
 }

@@ -76,16 +76,8 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     [Fact]
     public async Task Unknown_applications_get_404_and_applications_without_a_ready_member_get_503_at_once()
     {
-        var tenant = ApiClient.UniqueTenant("pages");
-        using var client = await fixture.Portal.SignUpAsync(tenant);
-        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
-        var cartridge = $"ghost-{Guid.NewGuid().ToString("N")[..6]}";
-        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new
-        {
-            name = cartridge, displayName = "Ghost", version = "1", category = "framework",
-            image = "portal-test/not-there:1", containerPort = 8080, healthCheck = "http", healthCheckPath = "/",
-        })).StatusCode);
-        await client.CreateApplicationAsync(new { name = "ghost", cartridge });
+        var (tenant, client) = await fixture.ApplicationWithoutReadyMemberAsync("pages");
+        using var tenantClient = client;
         using var router = fixture.Portal.CreateClient();
 
         using var unknown = await router.SendAsync(Get($"nothing.{tenant}.apps.localhost", "/healthz"));

@@ -17,8 +17,7 @@ public static class WebApplicationExtensions
 
         // Requests for applications (the router) answer with their own pages and skip the portal's middleware
         // (error pages, sign-in, antiforgery): the proxy's hot path pays for none of it.
-        var forApplication = app.ApplicationRequests();
-        app.UseWhen(context => !forApplication(context), portal => portal
+        app.UseWhen(context => !RouterExtensions.IsApplicationRequest(context), portal => portal
             .UseWhen(PortalAuthentication.IsApi, api => api.UseExceptionHandler().UseStatusCodePages())
             .UseWhen(context => !PortalAuthentication.IsApi(context), pages => pages
                 .UseExceptionHandler("/Error", createScopeForErrors: true)

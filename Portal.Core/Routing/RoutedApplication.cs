@@ -54,6 +54,16 @@ public interface ILoadBalancer
     Task ApplyAsync(IReadOnlyList<RoutedApplication> topology, CancellationToken cancellationToken);
 }
 
+/// <summary>What every load balancer shows the same way, so members and browsers cannot tell them apart.</summary>
+public static class LoadBalancerConventions
+{
+    /// <summary>The response header naming the member that served a request.</summary>
+    public const string MemberHeader = "X-Portal-Member";
+
+    /// <summary>The cookie keeping a browser on one member for applications with sticky sessions.</summary>
+    public const string AffinityCookie = "portal-member";
+}
+
 /// <summary>The host names of applications: <c>{application}.{tenant}.{appsDomain}</c>, and custom domains.</summary>
 public static partial class ApplicationHosts
 {
@@ -71,6 +81,10 @@ public static partial class ApplicationHosts
         !string.IsNullOrEmpty(appsDomain) && appsDomain.Length <= 180
         && appsDomain.Split('.').All(label => label.Length is > 0 and <= 63 && DnsLabel.HasValidShape(label));
 
+    /// <summary>Whether <paramref name="host"/> is a plain lower-case DNS name (dot-separated labels of letters, digits, hyphens).</summary>
+    public static bool IsHostName(string host) =>
+        host.Length is > 0 and <= 253 && host.Split('.').All(label => HostLabel().IsMatch(label));
+
     /// <summary>A host name as typed, as stored: no surrounding spaces, no trailing dot, lower case.</summary>
     public static string Normalize(string? host) => (host ?? "").Trim().TrimEnd('.').ToLowerInvariant();
 
@@ -85,7 +99,7 @@ public static partial class ApplicationHosts
             return "Enter a host name, such as shop.example.com.";
         }
 
-        if (host.Length > 253 || !host.Contains('.', StringComparison.Ordinal) || !host.Split('.').All(label => HostLabel().IsMatch(label)))
+        if (!IsHostName(host) || !host.Contains('.', StringComparison.Ordinal))
         {
             return $"'{host}' is not a host name: use lower-case letters, digits and hyphens in dot-separated labels, such as shop.example.com.";
         }

@@ -210,10 +210,4 @@ public sealed class RouterPoliciesTests(RuntimePortalFixture fixture) : IClassFi
         Assert.True(until(member), $"{host} was still served by {member ?? "the portal"} after 5 s; the router's routes: {RoutesOf(proxy)}");
         return member;
     }
-
-    private static async Task<bool> Pause()
-    {
-        await Task.Delay(100);
-        return true;
-    }
 }

@@ -72,6 +72,13 @@ public static class RouterRequests
     public static string RoutesOf(IProxyStateLookup proxy) =>
         string.Join("; ", proxy.GetRoutes().Select(r => $"{string.Join(",", r.Config.Match.Hosts ?? [])} -> {r.Cluster?.DestinationsState.AvailableDestinations.Count} available"));
 
+    /// <summary>Waits a little and says to go on: for polling loops written as <c>while (... &amp;&amp; await Pause())</c>.</summary>
+    public static async Task<bool> Pause(int milliseconds = 100)
+    {
+        await Task.Delay(milliseconds);
+        return true;
+    }
+
     /// <summary>Puts a PHP page into every member of the application (written as root: /app belongs to root).</summary>
     public static async Task AddPageAsync(this RuntimePortalFixture fixture, JsonElement application, string file, string php)
     {

@@ -90,7 +90,7 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
         {
             notReady = await router.SendAsync(Get($"ghost.{tenant}.apps.localhost", "/"));
         }
-        while (notReady.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline && await Delay());
+        while (notReady.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline && await Pause(200));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
         Assert.Contains("has no member ready to serve", await notReady.Content.ReadAsStringAsync());
@@ -106,11 +106,5 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
         var (tenant, client, application) = await fixture.ApplicationBehindTheRouterAsync(tenantPrefix, name, 3);
         client.Dispose();
         return (tenant, application);
-    }
-
-    private static async Task<bool> Delay()
-    {
-        await Task.Delay(200);
-        return true;
     }
 }

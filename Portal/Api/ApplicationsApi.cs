@@ -118,7 +118,7 @@ public sealed record RoutingResponse(string Url, IReadOnlyList<string> Hosts, Lo
 {
     public static RoutingResponse From(string application, ApplicationRouting routing, RouterOptions router)
     {
-        var host = ApplicationHosts.Of(application, routing.Tenant, router.AppsDomain);
+        var host = router.HostOf(application, routing.Tenant);
         return new(router.UrlOf(host), [host, .. routing.CustomDomains], routing.LoadBalancing, routing.StickySessions);
     }
 }

@@ -18,8 +18,6 @@ namespace Portal.Routing;
 /// </summary>
 public static class RouterExtensions
 {
-    public const string MemberHeader = "X-Portal-Member";
-
     public static WebApplicationBuilder AddRouter(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RouterOptions>()
@@ -34,7 +32,7 @@ public static class RouterExtensions
                 // Which member served the request: the destination's id is the member's.
                 if (context.HttpContext.GetReverseProxyFeature().ProxiedDestination is { } member)
                 {
-                    context.HttpContext.Response.Headers[MemberHeader] = member.DestinationId;
+                    context.HttpContext.Response.Headers[LoadBalancerConventions.MemberHeader] = member.DestinationId;
                 }
 
                 return ValueTask.CompletedTask;
@@ -67,9 +65,9 @@ public static class RouterExtensions
     /// <summary>The application routes, and for the applications' domain the pages for "no such application" and "no member ready".</summary>
     public static WebApplication MapRouter(this WebApplication app)
     {
-        var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
+        var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        var (domain, maxBody) = (options.AppsDomain, options.MaxRequestBodySize);
         var traffic = app.Services.GetRequiredService<RouterTraffic>();
-        var maxBody = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.MaxRequestBodySize;
         app.MapReverseProxy(proxy =>
         {
             // Counted first, so the answers below (503, retries, the member's) are all in the application's figures.
@@ -130,6 +128,7 @@ public static class RouterExtensions
                 $"No application answers at {context.Request.Host.Host}."))
             .RequireHost($"*.{domain}")
             .WithOrder(YarpLoadBalancer.RouteOrder + 1)
+            .WithMetadata(NoSuchApplication)
             .ExcludeFromDescription();
         return app;
     }
@@ -143,8 +142,7 @@ public static class RouterExtensions
         var options = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
         if (options.Port > 0)
         {
-            var forApplication = app.ApplicationRequests();
-            app.Use((context, next) => context.Connection.LocalPort == options.Port && !forApplication(context)
+            app.Use((context, next) => context.Connection.LocalPort == options.Port && !IsApplicationRequest(context)
                 ? WritePageAsync(context, HttpStatusCode.NotFound, "No such application",
                     $"This is the router: applications answer at {{application}}.{{tenant}}.{options.AppsDomain}.")
                 : next(context));
@@ -188,15 +186,19 @@ public static class RouterExtensions
         && !context.Request.Headers.ContainsKey("Transfer-Encoding");
 
     /// <summary>
-    /// Whether a request is for an application (its host is under the applications' domain, or an application's
-    /// custom domain); the domain is read once here, not on every request.
+    /// Whether a request is for an application: routing (which runs first in the pipeline) chose one of the router's
+    /// endpoints for it, an application's route (its host names, custom domains included) or the applications'
+    /// domain's "no such application" page. Decided by the same match that serves the request, so it can never
+    /// disagree with it while routes change.
     /// </summary>
-    public static Func<HttpContext, bool> ApplicationRequests(this WebApplication app)
-    {
-        var domain = app.Services.GetRequiredService<IOptions<RouterOptions>>().Value.AppsDomain;
-        var traffic = app.Services.GetRequiredService<RouterTraffic>();
-        return context => ApplicationHosts.IsUnder(context.Request.Host.Host, domain) || traffic.IsCustomDomain(context.Request.Host.Host);
-    }
+    public static bool IsApplicationRequest(HttpContext context) =>
+        context.GetEndpoint()?.Metadata is { } metadata
+        && (metadata.GetMetadata<RouteModel>() is not null || metadata.GetMetadata<NoSuchApplicationPage>() is not null);
+
+    private static readonly NoSuchApplicationPage NoSuchApplication = new();
+
+    /// <summary>Marks the applications' domain's catch-all endpoint.</summary>
+    private sealed class NoSuchApplicationPage;
 
     private static IEnumerable<string> PortalUrls(ConfigurationManager configuration)
     {

@@ -27,6 +27,9 @@ public sealed class RouterOptions
     [Range(4096, 1024 * 1024)]
     public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
 
+    /// <summary>The host name an application answers at: <c>{application}.{tenant}.{AppsDomain}</c>.</summary>
+    public string HostOf(string application, string tenant) => Core.Routing.ApplicationHosts.Of(application, tenant, AppsDomain);
+
     /// <summary>The address browsers reach a host name at through the router.</summary>
     public string UrlOf(string host) => Port is 0 or 80 ? $"http://{host}/" : $"http://{host}:{Port}/";
 

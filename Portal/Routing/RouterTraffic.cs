@@ -10,8 +10,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Portal.Routing;
 
 /// <summary>
-/// What the router knows per application beyond YARP's routes: its custom host names, its traffic (requests in
-/// flight, totals for the autoscaler, OpenTelemetry instruments for <c>/metrics</c>) and its tenant's rate limit.
+/// What the router knows per application beyond YARP's routes: its traffic (requests in flight, totals for the
+/// autoscaler, OpenTelemetry instruments for <c>/metrics</c>) and its tenant's rate limit.
 /// The per-request work is a dictionary lookup, a few interlocked additions and the instruments' own.
 /// </summary>
 public sealed class RouterTraffic : IApplicationTraffic, IDisposable
@@ -26,7 +26,6 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
     private readonly ConcurrentDictionary<Guid, ApplicationCounters> counters = new();
     private readonly ConcurrentDictionary<string, RateLimiter> tenantLimits = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, ApplicationCounters> byCluster = FrozenDictionary<string, ApplicationCounters>.Empty;
-    private volatile FrozenSet<string> customHosts = FrozenSet<string>.Empty;
 
     public RouterTraffic(IMeterFactory meters, IOptions<RouterOptions> options)
     {
@@ -39,21 +38,18 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
         rateLimit = options.Value.RateLimit;
     }
 
-    /// <summary>Takes in a new topology: the applications' counters (kept across updates) and custom host names.</summary>
+    /// <summary>Takes in a new topology: the applications' counters (kept across updates).</summary>
     public void Update(IReadOnlyList<RoutedApplication> topology)
     {
         byCluster = topology.ToFrozenDictionary(
             a => a.ApplicationId.ToString(),
             a => counters.AddOrUpdate(a.ApplicationId, _ => new ApplicationCounters(a.Tenant, a.Name, LimitOf(a.Tenant)),
                 (_, existing) => existing.Tenant == a.Tenant && existing.Name == a.Name ? existing : new ApplicationCounters(a.Tenant, a.Name, LimitOf(a.Tenant))));
-        customHosts = topology.SelectMany(a => a.Hosts.Skip(1)).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         foreach (var gone in counters.Keys.Except(topology.Select(a => a.ApplicationId)))
         {
             counters.TryRemove(gone, out _);
         }
     }
-
-    public bool IsCustomDomain(string host) => customHosts.Contains(host);
 
     public ApplicationCounters? Find(string clusterId) => byCluster.GetValueOrDefault(clusterId);
 

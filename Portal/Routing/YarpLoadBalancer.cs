@@ -18,9 +18,6 @@ public sealed class YarpLoadBalancer(InMemoryConfigProvider proxy, RouterTraffic
     /// <summary>Application routes come before every endpoint of the portal itself.</summary>
     public const int RouteOrder = -10_000;
 
-    /// <summary>The cookie naming a browser's member for applications with sticky sessions.</summary>
-    public const string AffinityCookie = "portal-member";
-
     public string Name => "router";
 
     public Task ApplyAsync(IReadOnlyList<RoutedApplication> topology, CancellationToken cancellationToken)
@@ -51,7 +48,7 @@ public sealed class YarpLoadBalancer(InMemoryConfigProvider proxy, RouterTraffic
                 Enabled = true,
                 Policy = SessionAffinityConstants.Policies.HashCookie, // the member's id hashed: cheap, and no key to share
                 FailurePolicy = SessionAffinityConstants.FailurePolicies.Redistribute, // its member gone: pick another
-                AffinityKeyName = AffinityCookie,
+                AffinityKeyName = LoadBalancerConventions.AffinityCookie,
                 Cookie = new SessionAffinityCookieConfig { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true },
             }
             : null,

@@ -88,8 +88,9 @@ internal static class Variants
             app = builder.Build();
             if (options.Variant == "middleware")
             {
-                // As Portal's MapPortal puts it before its endpoints (Router:Port is 0: UseRouterPort adds nothing).
-                var forApplication = app.ApplicationRequests();
+                // As Portal's MapPortal ran it before application requests skipped it (finding 2 in bench/RESULTS.md;
+                // Router:Port is 0: UseRouterPort adds nothing).
+                Func<Microsoft.AspNetCore.Http.HttpContext, bool> forApplication = RouterExtensions.IsApplicationRequest;
                 app.UseWhen(context => PortalAuthentication.IsApi(context) && !forApplication(context),
                     api => api.UseExceptionHandler().UseStatusCodePages());
                 app.UseWhen(context => !PortalAuthentication.IsApi(context) && !forApplication(context), pages => pages

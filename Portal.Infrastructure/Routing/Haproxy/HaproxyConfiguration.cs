@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Portal.Core.Routing;
 
 namespace Portal.Infrastructure.Routing.Haproxy;
@@ -18,14 +17,8 @@ namespace Portal.Infrastructure.Routing.Haproxy;
 /// Only ids and validated names reach the file: backends and servers are named by application and member ids, host
 /// names that are not plain DNS names are left out, and the health path is percent-encoded.
 /// </remarks>
-public static partial class HaproxyConfiguration
+public static class HaproxyConfiguration
 {
-    /// <summary>The response header naming the member that served a request (the built-in router's too).</summary>
-    public const string MemberHeader = "X-Portal-Member";
-
-    /// <summary>The cookie keeping a browser on one member for applications with sticky sessions (the built-in router's too).</summary>
-    public const string AffinityCookie = "portal-member";
-
     /// <summary>The backend answering hosts no application has.</summary>
     public const string UnknownHostBackend = "no-such-application";
 
@@ -33,9 +26,6 @@ public static partial class HaproxyConfiguration
     private const int HostsPerLine = 32;
 
     private const string Indent = "    ";
-
-    [GeneratedRegex(@"^(?=.{1,253}\z)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z", RegexOptions.CultureInvariant)]
-    private static partial Regex HostName();
 
     /// <summary>The backend of one application: named by its id, never by a name a user chose.</summary>
     public static string BackendOf(Guid applicationId) => $"app-{applicationId:D}";
@@ -108,7 +98,7 @@ public static partial class HaproxyConfiguration
             .Append(application.LoadBalancing == LoadBalancingAlgorithm.LeastRequests ? "leastconn" : "roundrobin").Append('\n');
         if (application.StickySessions)
         {
-            text.Append(Indent).Append("cookie ").Append(AffinityCookie).Append(" insert indirect nocache httponly attr \"SameSite=Lax\"\n");
+            text.Append(Indent).Append("cookie ").Append(LoadBalancerConventions.AffinityCookie).Append(" insert indirect nocache httponly attr \"SameSite=Lax\"\n");
         }
 
         if (application.HealthCheckPath is { } path)
@@ -122,7 +112,7 @@ public static partial class HaproxyConfiguration
             .Append(Quoted(Page("No member is ready",
                 $"{host} has no member ready to serve. A new application's members start within seconds; if this stays, its page in the portal says why.")))
             .Append(" hdr Retry-After 5 if { nbsrv eq 0 }\n")
-            .Append(Indent).Append("http-response set-header ").Append(MemberHeader).Append(" %[srv_name]\n");
+            .Append(Indent).Append("http-response set-header ").Append(LoadBalancerConventions.MemberHeader).Append(" %[srv_name]\n");
 
         foreach (var member in application.Members.OrderBy(m => m.MemberId))
         {
@@ -145,12 +135,12 @@ public static partial class HaproxyConfiguration
 
     /// <summary>The application's host names HAProxy can match: lower-case DNS names, anything else left out.</summary>
     private static IEnumerable<string> HostsOf(RoutedApplication application) =>
-        application.Hosts.Select(h => h.ToLowerInvariant()).Where(h => HostName().IsMatch(h)).Distinct(StringComparer.Ordinal);
+        application.Hosts.Select(h => h.ToLowerInvariant()).Where(h => ApplicationHosts.IsHostName(h)).Distinct(StringComparer.Ordinal);
 
     /// <summary><c>127.0.0.1:port</c> from a member's <c>http://127.0.0.1:port</c>; null for anything but plain HTTP.</summary>
     private static string? AddressOf(RoutedMember member) =>
         Uri.TryCreate(member.Address, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
-        && (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || HostName().IsMatch(uri.Host))
+        && (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || ApplicationHosts.IsHostName(uri.Host))
             ? string.Create(CultureInfo.InvariantCulture, $"{uri.Host}:{uri.Port}")
             : null;
 

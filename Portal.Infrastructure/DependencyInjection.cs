@@ -15,6 +15,7 @@ using Quartz;
 using Portal.Infrastructure.Cartridges;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Git;
+using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
@@ -90,6 +91,11 @@ public static class DependencyInjection
         services.AddOptions<GitOptions>().BindConfiguration(GitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<GitRepositories>();
         services.AddSingleton<IGitSource>(sp => sp.GetRequiredService<GitRepositories>());
+        services.AddSingleton<ReleaseImages>();
+        services.AddSingleton<ReleaseSignal>();
+        services.AddScoped<ReleaseService>();
+        services.AddScoped<GitWebhookReceiver>();
+        services.AddSingleton<RepositoryPoller>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
@@ -113,16 +119,22 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, unless turned off.</summary>
+    /// <summary>The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, and the release worker, unless turned off.</summary>
     private static void AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var reconciler = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
+        var git = configuration.GetSection(GitOptions.Section).Get<GitOptions>() ?? new GitOptions();
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key).StoreDurably());
+            quartz.AddJob<RepositoryPollJob>(job => job.WithIdentity(RepositoryPollJob.Key).StoreDurably());
             if (reconciler.Enabled)
             {
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(RepositoryPollJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(git.PollCheckInterval).RepeatForever()));
                 quartz.AddTrigger(trigger => trigger
                     .ForJob(ReconcileJob.Key)
                     .StartNow()
@@ -132,6 +144,10 @@ public static class DependencyInjection
             }
         });
         services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        if (reconciler.Enabled)
+        {
+            services.AddHostedService<ReleaseWorker>(); // releases end with the reconciler: neither runs without the other
+        }
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

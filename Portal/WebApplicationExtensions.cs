@@ -38,6 +38,8 @@ public static class WebApplicationExtensions
         app.MapCartridgesApi();
         app.MapPartitionsApi();
         app.MapApplicationsApi();
+        app.MapReleasesApi();
+        app.MapGitHooks();
         app.MapDomainsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
 

@@ -48,6 +48,15 @@ public sealed class Application : ITenantOwned
     /// <summary>Whether the router sends a browser back to the member that served it first (a cookie names it).</summary>
     public bool StickySessions { get; set; }
 
+    /// <summary>The release its members run (null: the cartridge's own image, nothing deployed yet).</summary>
+    public Guid? ReleaseId { get; set; }
+
+    /// <summary>The release being rolled out: its members start next to the serving ones until they are all healthy.</summary>
+    public Guid? DeployingReleaseId { get; set; }
+
+    /// <summary>The release new members are started from: the one rolling out, else the serving one.</summary>
+    public Guid? TargetReleaseId => DeployingReleaseId ?? ReleaseId;
+
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>What stops the application from running as asked (an image missing, no partition reachable); null when nothing does.</summary>

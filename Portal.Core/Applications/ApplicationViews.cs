@@ -1,4 +1,5 @@
 using Portal.Core.Cartridges;
+using Portal.Core.Releases;
 using Portal.Core.Routing;
 
 namespace Portal.Core.Applications;
@@ -46,7 +47,9 @@ public sealed record ApplicationDetails(
     IReadOnlyList<MemberView> Members,
     IReadOnlyList<MemberView> RecentlyFaulted,
     IReadOnlyList<string> LinkedBy,
-    ApplicationRouting Routing);
+    ApplicationRouting Routing,
+    RepositoryView? Repository = null,
+    ReleaseView? Release = null);
 
 /// <summary>How the router serves an application: its tenant (part of its host name), custom domains, algorithm, stickiness.</summary>
 public sealed record ApplicationRouting(

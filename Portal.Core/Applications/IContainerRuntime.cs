@@ -23,6 +23,39 @@ public interface IContainerRuntime
 
     /// <summary>Stops (with a grace period for requests in flight) and removes a container; gone already is fine.</summary>
     Task RemoveAsync(string containerId, TimeSpan grace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The container's last <paramref name="tail"/> lines of output, stdout and stderr merged in order, each cut to
+    /// <see cref="ContainerLogs.MaxLineLength"/> characters; none when the container is gone.
+    /// </summary>
+    Task<IReadOnlyList<string>> LogsAsync(string containerId, int tail, CancellationToken cancellationToken);
+}
+
+/// <summary>Rules for the output of containers the portal shows (a failed release's last lines, say).</summary>
+public static class ContainerLogs
+{
+    /// <summary>Longer lines are cut: a line is shown to people, not kept whole.</summary>
+    public const int MaxLineLength = 500;
+
+    /// <summary>Output split into lines (LF or CRLF), the empty one after the last newline dropped, each cut to <see cref="MaxLineLength"/>.</summary>
+    public static IReadOnlyList<string> Lines(string output)
+    {
+        var lines = output.Split('\n');
+        var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
+        return [.. lines.Take(count).Select(Cut)];
+    }
+
+    private static string Cut(string line)
+    {
+        line = line.EndsWith('\r') ? line[..^1] : line;
+        if (line.Length <= MaxLineLength)
+        {
+            return line;
+        }
+
+        // Never half a surrogate pair.
+        return line[..(char.IsHighSurrogate(line[MaxLineLength - 1]) ? MaxLineLength - 1 : MaxLineLength)];
+    }
 }
 
 /// <summary>Everything needed to run one member.</summary>

@@ -13,6 +13,9 @@ public sealed class Member : ITenantOwned
 
     public Guid PartitionId { get; init; }
 
+    /// <summary>The release it runs (null: the cartridge's own image).</summary>
+    public Guid? ReleaseId { get; init; }
+
     /// <summary>The Docker container, once created.</summary>
     public string? ContainerId { get; private set; }
 

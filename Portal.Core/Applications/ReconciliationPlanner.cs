@@ -3,7 +3,7 @@ using Portal.Core.Partitions;
 namespace Portal.Core.Applications;
 
 /// <summary>A member as the database knows it.</summary>
-public sealed record KnownMember(Guid MemberId, MemberState State, Guid PartitionId, DateTimeOffset CreatedAt);
+public sealed record KnownMember(Guid MemberId, MemberState State, Guid PartitionId, DateTimeOffset CreatedAt, Guid? ReleaseId = null);
 
 /// <summary>What one reconciliation pass sees of a cluster.</summary>
 public sealed record ClusterSnapshot
@@ -24,6 +24,9 @@ public sealed record ClusterSnapshot
     public required IReadOnlySet<Guid> Answered { get; init; }
 
     public PartitionAlgorithm Algorithm { get; init; } = PartitionAlgorithm.RoundRobin;
+
+    /// <summary>The release members should run (null: the cartridge's image). Members of any other are outdated.</summary>
+    public Guid? Release { get; init; }
 }
 
 public abstract record ReconcileAction;
@@ -49,6 +52,9 @@ public sealed record CannotPlace(int Missing) : ReconcileAction;
 /// <summary>
 /// Desired state against what runs: one pass of flow 2 (reconcile), as data. Members on partitions that did not
 /// answer are left alone (a partition being unreachable is no proof that its containers died).
+/// A rollout is the same plan: members of another release than <see cref="ClusterSnapshot.Release"/> are outdated;
+/// the desired number of the release's members start next to them (placed as if the outdated ones were not there),
+/// and the outdated ones are drained only once that many of the new ones are Active. Until then they serve.
 /// </summary>
 public static class ReconciliationPlanner
 {
@@ -82,16 +88,23 @@ public static class ReconciliationPlanner
                         && !(owners.TryGetValue(c.Container.MemberId, out var home) && home == c.PartitionId))
             .Select(c => new RemoveContainer(c.PartitionId, c.Container.ContainerId)));
 
+        // Members of another release go once enough of this release's members serve (below); the rest is about these.
+        var current = snapshot.Members.Where(m => m.ReleaseId == snapshot.Release).ToList();
+        var outdated = snapshot.Members
+            .Where(m => m.ReleaseId != snapshot.Release && MemberLifecycle.CountsTowardsDesired(m.State)
+                        && !ended.Contains(m.MemberId) && answered.Contains(m.PartitionId))
+            .ToList();
+
         // Members on a reachable partition the policy no longer names are replaced where the policy says, then go.
         var inPolicy = snapshot.Partitions.Select(p => p.PartitionId).ToHashSet();
-        var misplaced = snapshot.Members
+        var misplaced = current
             .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId)
                         && answered.Contains(m.PartitionId) && !inPolicy.Contains(m.PartitionId))
             .ToList();
 
         // Members that count: created, starting or active, not just ended, not misplaced. Those on partitions that
         // did not answer count too (unreachable is no proof of death), but only reachable ones are ever chosen to go.
-        var counting = snapshot.Members
+        var counting = current
             .Where(m => MemberLifecycle.CountsTowardsDesired(m.State) && !ended.Contains(m.MemberId) && !misplaced.Contains(m))
             .ToList();
         var placeable = snapshot.Partitions.Where(p => answered.Contains(p.PartitionId)).DistinctBy(p => p.PartitionId).ToList();
@@ -113,6 +126,12 @@ public static class ReconciliationPlanner
         actions.AddRange(misplaced.Select(m => m.State == MemberState.Active
             ? (ReconcileAction)new DrainMember(m.MemberId)
             : new TerminateMember(m.MemberId)));
+
+        // Outdated members that serve nothing go now; serving ones once the release has enough Active members.
+        var replaced = counting.Count(m => m.State == MemberState.Active) >= snapshot.DesiredMembers;
+        actions.AddRange(outdated
+            .Where(m => m.State != MemberState.Active || replaced)
+            .Select(m => m.State == MemberState.Active ? (ReconcileAction)new DrainMember(m.MemberId) : new TerminateMember(m.MemberId)));
 
         // Scaling down looks at reachable members only: with a partition silent, its members might be the ones gone,
         // so the cluster keeps the desired number where it can be seen.

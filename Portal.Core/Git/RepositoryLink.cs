@@ -69,6 +69,10 @@ public sealed record RepositoryLink
         return new RepositoryLink(url!, RepositoryRules.TransportOf(url!)!.Value, branch, username, password);
     }
 
+    /// <summary>What is wrong with these values as a link (the failure <see cref="Create"/> would give), or null.</summary>
+    public static Failure? Check(string? url, string? branch, string? username = null, string? password = null) =>
+        Create(url, branch, username, password).Failure;
+
     /// <summary>The same repository and credentials, another branch.</summary>
     public Result<RepositoryLink> WithBranch(string? branch) => Create(Url, branch, Username, Password);
 

@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
+using Portal.Core.Git;
 using Portal.Core.Partitions;
+using Portal.Core.Releases;
 using Portal.Core.Routing;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Routing;
@@ -20,7 +22,8 @@ public sealed record CreateApplication(
 /// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
 /// tenant only ever sees and touches its own. Running them is the reconciler's job: this records what is wanted.
 /// </summary>
-public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvider protection, TopologySignal topology, TimeProvider clock)
+public sealed class ApplicationService(
+    PortalDbContext db, IDataProtectionProvider protection, TopologySignal topology, IGitSource git, TimeProvider clock)
 {
     public async Task<Result<ApplicationDetails>> CreateAsync(CreateApplication request, CancellationToken cancellationToken)
     {
@@ -128,6 +131,11 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
         var domains = await db.ApplicationDomains.Where(d => d.ApplicationId == application.Id).OrderBy(d => d.Host)
             .Select(d => d.Host).ToListAsync(cancellationToken);
 
+        var repository = await db.Repositories.AsNoTracking().SingleOrDefaultAsync(r => r.ApplicationId == application.Id, cancellationToken);
+        var release = application.ReleaseId is { } releaseId
+            ? await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId, cancellationToken)
+            : null;
+
         return new ApplicationDetails(
             Summarize(application, row.Cartridge, active, names),
             policy,
@@ -135,7 +143,9 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
             [.. views.Where(v => v.State is not (MemberState.Terminated or MemberState.Faulted))],
             [.. views.Where(v => v.FaultedAt is not null).OrderByDescending(v => v.FaultedAt).Take(10)],
             linkedBy,
-            new ApplicationRouting(tenant, domains, application.LoadBalancing, application.StickySessions));
+            new ApplicationRouting(tenant, domains, application.LoadBalancing, application.StickySessions),
+            repository is null ? null : RepositoryView.Of(repository),
+            release is null ? null : ReleaseView.Of(release, application.ReleaseId));
     }
 
     /// <summary>Sets how the router spreads the application's requests; the router follows within a second.</summary>
@@ -209,6 +219,8 @@ public sealed class ApplicationService(PortalDbContext db, IDataProtectionProvid
         {
             return Failure.Conflict("name", $"'{name}' was linked to another application meanwhile: delete that application first.");
         }
+
+        await git.RemoveAsync(application.Id, cancellationToken); // its repository cache; releases went with the row
 
         return name;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
+using Portal.Core.Releases;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Persistence;
@@ -28,7 +29,7 @@ public sealed partial class Reconciler(
     IDataProtectionProvider protection,
     IOptions<ReconcilerOptions> options,
     TimeProvider clock,
-    ILogger<Reconciler> logger)
+    ILogger<Reconciler> logger) : IDisposable
 {
     private static readonly TimeSpan EngineTimeout = TimeSpan.FromSeconds(5);
 
@@ -36,7 +37,44 @@ public sealed partial class Reconciler(
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Guid, int> failedChecks = new();
 
+    /// <summary>One pass at a time, whether scheduled or asked for.</summary>
+    private readonly SemaphoreSlim passing = new(1, 1);
+
     public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await passing.WaitAsync(cancellationToken);
+        try
+        {
+            await PassAsync(cancellationToken);
+        }
+        finally
+        {
+            passing.Release();
+        }
+    }
+
+    /// <summary>
+    /// A pass now, between the scheduled ones (a rollout wants its members checked and switched without waiting for
+    /// the interval); nothing when the reconciler is off or a pass is running already.
+    /// </summary>
+    public async Task RunNowAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled || !await passing.WaitAsync(0, cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await PassAsync(cancellationToken);
+        }
+        finally
+        {
+            passing.Release();
+        }
+    }
+
+    private async Task PassAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -59,6 +97,12 @@ public sealed partial class Reconciler(
             .Where(m => m.State == MemberState.Faulted && m.FaultedAt > since)
             .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason))
             .ToListAsync(cancellationToken);
+
+        // The releases members run or roll out to, and those finishing their rollout (tracked: the pass moves them on).
+        var targets = applications.SelectMany(a => new[] { a.ReleaseId, a.DeployingReleaseId }).OfType<Guid>().ToList();
+        var releases = await db.Releases.IgnoreQueryFilters()
+            .Where(r => targets.Contains(r.Id) || r.State == ReleaseState.Draining)
+            .ToDictionaryAsync(r => r.Id, cancellationToken);
         var pass = new Pass(
             db,
             scope.ServiceProvider.GetRequiredService<MemberHealthProbe>(),
@@ -68,7 +112,8 @@ public sealed partial class Reconciler(
             await db.DeploymentPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken),
             applications,
             members,
-            faults.ToLookup(f => f.ApplicationId));
+            faults.ToLookup(f => f.ApplicationId),
+            releases);
 
         await RemoveOrphansAsync(pass, cancellationToken);
         foreach (var application in pass.Applications)
@@ -99,10 +144,14 @@ public sealed partial class Reconciler(
         }
     }
 
+    public void Dispose() => passing.Dispose();
+
     private static void Forget(PortalDbContext db, Application application)
     {
         foreach (var entry in db.ChangeTracker.Entries()
-                     .Where(e => e.Entity == application || e.Entity is Member m && m.ApplicationId == application.Id)
+                     .Where(e => e.Entity == application
+                                 || e.Entity is Member m && m.ApplicationId == application.Id
+                                 || e.Entity is Release r && r.ApplicationId == application.Id)
                      .ToList())
         {
             entry.State = EntityState.Detached;
@@ -145,11 +194,12 @@ public sealed partial class Reconciler(
         {
             ClusterId = application.ClusterId,
             DesiredMembers = application.DesiredMembers,
-            Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt))],
+            Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt, m.ReleaseId))],
             Containers = containers,
             Partitions = slots,
             Answered = pass.Observed.Keys.ToHashSet(),
             Algorithm = policy.Algorithm,
+            Release = application.TargetReleaseId,
         };
 
         var faults = pass.Faults[application.Id].ToList();
@@ -203,25 +253,112 @@ public sealed partial class Reconciler(
         }
 
         application.ReportProblem(problem, now);
+        await AdvanceReleasesAsync(pass, application, members, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves the application's rollout on: its members started (health), all of them Active (switch: the old ones
+    /// leave the router in this same pass and drain), the old ones gone (succeeded). A member of the release that
+    /// faults fails the release with its container's last lines; the serving members never stopped serving.
+    /// </summary>
+    private async Task AdvanceReleasesAsync(Pass pass, Application application, List<Member> members, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (application.DeployingReleaseId is { } id && pass.Releases.TryGetValue(id, out var release) && !release.IsFinished)
+        {
+            var mine = members.Where(m => m.ReleaseId == id).ToList();
+            if (mine.FirstOrDefault(m => m.State == MemberState.Faulted) is { } faulted)
+            {
+                var log = await LastLinesAsync(pass, faulted, cancellationToken);
+                release.Fail($"Member {faulted.Id.ToString()[..8]} of release #{release.Number} failed: {faulted.FaultReason} The serving release kept serving.", now, log);
+                application.DeployingReleaseId = null; // its other members are outdated now: the next plan removes them
+                LogRelease(application.Name, release.Number, release.State);
+            }
+            else if (now - release.Steps[^1].StartedAt > options.Value.StartTimeout + options.Value.CreatedTimeout)
+            {
+                release.Fail($"Its members did not all become healthy within {(options.Value.StartTimeout + options.Value.CreatedTimeout).TotalSeconds:0} s"
+                             + (application.Problem is { } problem ? ": " + problem : "."), now);
+                application.DeployingReleaseId = null;
+                LogRelease(application.Name, release.Number, release.State);
+            }
+            else if (release.State == ReleaseState.Starting
+                     && mine.Count(m => m.State is MemberState.Starting or MemberState.Active) >= application.DesiredMembers)
+            {
+                release.Begin(Release.Health, now);
+            }
+
+            if (release.State == ReleaseState.Checking && mine.Count(m => m.State == MemberState.Active) >= application.DesiredMembers)
+            {
+                release.Begin(Release.Switch, now);
+                application.ReleaseId = id;
+                application.DeployingReleaseId = null;
+                foreach (var old in members.Where(m => m.ReleaseId != id && m.State == MemberState.Active))
+                {
+                    old.MoveTo(MemberState.Draining, now); // out of the router with this pass's save, in the same update as the new ones
+                    LogMember(application.Name, old.Id, MemberState.Draining);
+                }
+
+                release.Begin(Release.Drain, now);
+                LogRelease(application.Name, release.Number, release.State);
+            }
+        }
+
+        foreach (var draining in pass.Releases.Values.Where(r => r.ApplicationId == application.Id && r.State == ReleaseState.Draining))
+        {
+            if (!members.Any(m => m.ReleaseId != draining.Id && (MemberLifecycle.IsLive(m.State) || m.State == MemberState.Created)))
+            {
+                draining.Succeed(now);
+                LogRelease(application.Name, draining.Number, draining.State);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> LastLinesAsync(Pass pass, Member member, CancellationToken cancellationToken)
+    {
+        if (member.ContainerId is not { } container || !pass.Observed.ContainsKey(member.PartitionId))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var call = Bounded(CallTimeout, cancellationToken);
+            return await pass.Runtime(member.PartitionId).LogsAsync(container, 20, call.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && PartitionCatalogue.IsUnreachable(e))
+        {
+            return [];
+        }
     }
 
     /// <summary>Records a new member, then starts its container; returns what stops it from starting, if anything.</summary>
     private async Task<string?> StartAsync(Pass pass, Application application, Cartridge cartridge, Guid partitionId, List<Member> members, CancellationToken cancellationToken)
     {
         var partition = pass.Partitions[partitionId];
+        var release = application.TargetReleaseId is { } releaseId ? pass.Releases.GetValueOrDefault(releaseId) : null;
+        var image = release?.Image ?? cartridge.Image;
         bool hasImage;
         using (var call = Bounded(CallTimeout, cancellationToken))
         {
-            hasImage = await pass.HasImageAsync(engines, partition, cartridge.Image, call.Token);
+            hasImage = await pass.HasImageAsync(engines, partition, image, call.Token);
         }
 
         if (!hasImage)
         {
-            return $"The image {cartridge.Image} is not on partition '{partition.Name}': "
-                   + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
+            return release is not null
+                ? $"The image of release #{release.Number} is not on partition '{partition.Name}': deploy the release again."
+                : $"The image {cartridge.Image} is not on partition '{partition.Name}': "
+                  + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
         }
 
-        var member = new Member { TenantId = application.TenantId, ApplicationId = application.Id, PartitionId = partitionId, CreatedAt = clock.GetUtcNow() };
+        var member = new Member
+        {
+            TenantId = application.TenantId,
+            ApplicationId = application.Id,
+            PartitionId = partitionId,
+            ReleaseId = release?.Id,
+            CreatedAt = clock.GetUtcNow(),
+        };
         pass.Db.Members.Add(member);
         members.Add(member);
         if (cartridge.PersistencePath is not null)
@@ -237,7 +374,7 @@ public sealed partial class Reconciler(
             ApplicationId = application.Id,
             ClusterId = application.ClusterId,
             MemberId = member.Id,
-            Image = cartridge.Image,
+            Image = image,
             ContainerPort = cartridge.ContainerPort,
             Environment = Environment(pass, application, cartridge, member),
             CpuLimit = cartridge.CpuLimit,
@@ -464,7 +601,8 @@ public sealed partial class Reconciler(
         Dictionary<Guid, DeploymentPolicy> Policies,
         List<Application> Applications,
         List<Member> Members,
-        ILookup<Guid, RecentFault> Faults)
+        ILookup<Guid, RecentFault> Faults,
+        Dictionary<Guid, Release> Releases)
     {
         private readonly Dictionary<(Guid, string), bool> images = [];
 
@@ -484,6 +622,9 @@ public sealed partial class Reconciler(
 
     [LoggerMessage(LogLevel.Information, "Member {MemberId} of application {Application} is {State}")]
     private partial void LogMember(string application, Guid memberId, MemberState state);
+
+    [LoggerMessage(LogLevel.Information, "Release #{Number} of application {Application} is {State}")]
+    private partial void LogRelease(string application, int number, ReleaseState state);
 
     [LoggerMessage(LogLevel.Warning, "Member {MemberId} of application {Application} faulted: {Reason}")]
     private partial void LogFaulted(string application, Guid memberId, string reason);

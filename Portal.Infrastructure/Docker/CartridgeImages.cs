@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Docker.DotNet;
@@ -158,10 +157,7 @@ public sealed class CartridgeImages(
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static bool IsUnreachable(Exception e) =>
-        e is HttpRequestException or SocketException or TimeoutException or IOException
-        || (e is DockerApiException api && (int)api.StatusCode >= 500)
-        || e.InnerException is { } inner && IsUnreachable(inner);
+    private static bool IsUnreachable(Exception e) => DockerErrors.IsUnreachable(e);
 }
 
 /// <summary>Questions about images any engine can answer.</summary>

@@ -197,6 +197,39 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         }
     }
 
+    public async Task<IReadOnlyList<string>> LogsAsync(string containerId, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        if (tail == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Tail = tail.ToString(CultureInfo.InvariantCulture),
+            }, cancellationToken);
+
+            // Frames of both streams in the order the engine logged them (lines written close together may swap).
+            using var output = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            while (await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken) is { EOF: false } read)
+            {
+                output.Write(buffer, 0, read.Count);
+            }
+
+            return ContainerLogs.Lines(System.Text.Encoding.UTF8.GetString(output.GetBuffer(), 0, (int)output.Length));
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return []; // gone: it has no output any more
+        }
+    }
+
     /// <summary>The hardening boundary checks what it is given: limits must limit, variables must be variables.</summary>
     private static void Check(MemberSpec spec)
     {

@@ -19,4 +19,8 @@ public sealed class GitOptions
     /// portal's data directory is refused either way. Turn off where tenants must not read the host's files.
     /// </summary>
     public bool AllowLocalRepositories { get; set; } = true;
+
+    /// <summary>How often the polling job looks for repositories due a fetch (each has its own interval, or none).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan PollCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
+using Portal.Core.Git;
+using Portal.Core.Releases;
 using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
 using Portal.Core.Tenancy;
@@ -33,6 +35,10 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<Member> Members => Set<Member>();
 
     public DbSet<ApplicationDomain> ApplicationDomains => Set<ApplicationDomain>();
+
+    public DbSet<LinkedRepository> Repositories => Set<LinkedRepository>();
+
+    public DbSet<Release> Releases => Set<Release>();
 
     public DbSet<Partition> Partitions => Set<Partition>();
 

@@ -4,7 +4,9 @@ using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Microsoft.Extensions.Options;
 using Portal.Core.Routing;
+using Portal.Core.Git;
 using Portal.Infrastructure.Applications;
+using Portal.Infrastructure.Releases;
 using Portal.Routing;
 using Portal.Tenancy;
 
@@ -35,35 +37,62 @@ public static class ApplicationsApi
         TypedResults.Ok((await applications.ListAsync(cancellationToken)).Select(ApplicationSummaryResponse.From));
 
     public static async Task<Results<Ok<ApplicationResponse>, NotFound>> GetAsync(
-        string name, ApplicationService applications, IOptions<RouterOptions> router, CancellationToken cancellationToken) =>
+        string name, ApplicationService applications, IOptions<RouterOptions> router, HttpRequest http, CancellationToken cancellationToken) =>
         await applications.GetAsync(name, cancellationToken) is { } details
-            ? TypedResults.Ok(ApplicationResponse.From(details, router.Value))
+            ? TypedResults.Ok(ApplicationResponse.From(details, router.Value, http))
             : TypedResults.NotFound();
 
+    /// <summary>
+    /// Creates the application; with a repository, also links it (checked by fetching) and deploys its branch's head.
+    /// A repository that cannot be linked leaves no application behind.
+    /// </summary>
     public static async Task<Results<Created<ApplicationResponse>, ProblemHttpResult>> CreateAsync(
-        CreateApplicationRequest request, ApplicationService applications, IOptions<RouterOptions> router, CancellationToken cancellationToken)
+        CreateApplicationRequest request, ApplicationService applications, ReleaseService releases, CurrentUser user,
+        IOptions<RouterOptions> router, HttpRequest http, CancellationToken cancellationToken)
     {
+        if (request.Repository is { } repository && RepositoryLink.Check(repository.Url, repository.Branch, repository.Username, repository.Password) is { } invalid)
+        {
+            return invalid.Problem();
+        }
+
         var result = await applications.CreateAsync(
             new CreateApplication(request.Name, request.Cartridge, request.MinMembers, request.MaxMembers, request.Links, request.DeploymentPolicy,
                 request.LoadBalancing, request.StickySessions),
             cancellationToken);
-        return result.Succeeded
-            ? TypedResults.Created($"/api/v1/applications/{result.Value!.Summary.Name}", ApplicationResponse.From(result.Value, router.Value))
-            : result.Failure!.Problem();
+        if (!result.Succeeded)
+        {
+            return result.Failure!.Problem();
+        }
+
+        string? secret = null;
+        if (request.Repository is not null)
+        {
+            var linked = await releases.LinkAsync(request.Name, request.Repository.ToInput(), user.Email ?? "a user", cancellationToken);
+            if (!linked.Succeeded)
+            {
+                await applications.DeleteAsync(request.Name, CancellationToken.None);
+                return linked.Failure!.Problem();
+            }
+
+            secret = linked.Value!.WebhookSecret;
+        }
+
+        var details = (await applications.GetAsync(request.Name, cancellationToken))!;
+        return TypedResults.Created($"/api/v1/applications/{details.Summary.Name}", ApplicationResponse.From(details, router.Value, http, secret));
     }
 
     public static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> ScaleAsync(
-        string name, ScaleRequest request, ApplicationService applications, IOptions<RouterOptions> router, CancellationToken cancellationToken)
+        string name, ScaleRequest request, ApplicationService applications, IOptions<RouterOptions> router, HttpRequest http, CancellationToken cancellationToken)
     {
         var result = await applications.ScaleAsync(name, request.Members!.Value, cancellationToken);
-        return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value)) : result.Failure!.Problem();
+        return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value, http)) : result.Failure!.Problem();
     }
 
     public static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> SetRoutingAsync(
-        string name, RoutingRequest request, ApplicationService applications, IOptions<RouterOptions> router, CancellationToken cancellationToken)
+        string name, RoutingRequest request, ApplicationService applications, IOptions<RouterOptions> router, HttpRequest http, CancellationToken cancellationToken)
     {
         var result = await applications.SetRoutingAsync(name, request.LoadBalancing!.Value, request.StickySessions ?? false, cancellationToken);
-        return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value)) : result.Failure!.Problem();
+        return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value, http)) : result.Failure!.Problem();
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -82,7 +111,8 @@ public sealed record CreateApplicationRequest(
     [MaxLength(8)] List<string>? Links,
     [MaxLength(40)] string? DeploymentPolicy,
     LoadBalancingAlgorithm? LoadBalancing,
-    bool? StickySessions);
+    bool? StickySessions,
+    RepositoryRequest? Repository);
 
 public sealed record ScaleRequest([Required] int? Members);
 
@@ -101,15 +131,21 @@ public sealed record ApplicationResponse(
     string Name, string Cartridge, CartridgeCategory Category, ApplicationStatus Status, string? Problem,
     int MinMembers, int MaxMembers, int DesiredMembers, int ActiveMembers, IReadOnlyList<string> Links,
     IReadOnlyList<string> LinkedBy, string DeploymentPolicy, IReadOnlyList<MemberResponse> Members,
-    IReadOnlyList<MemberResponse> RecentlyFaulted, RoutingResponse Routing, DateTimeOffset CreatedAt)
+    IReadOnlyList<MemberResponse> RecentlyFaulted, RoutingResponse Routing, RepositoryResponse? Repository,
+    WebhookResponse? Webhook, CurrentReleaseResponse? Release, DateTimeOffset CreatedAt)
 {
-    public static ApplicationResponse From(ApplicationDetails d, RouterOptions router)
+    /// <summary>The application; <paramref name="webhookSecret"/> only right after it was made (linking, regenerating).</summary>
+    public static ApplicationResponse From(ApplicationDetails d, RouterOptions router, HttpRequest http, string? webhookSecret = null)
     {
         var s = d.Summary;
         return new(s.Name, s.Cartridge, s.Category, s.Status, d.Problem, s.MinMembers, s.MaxMembers, s.DesiredMembers,
             s.ActiveMembers, s.LinkedTo is null ? [] : [s.LinkedTo], d.LinkedBy, d.DeploymentPolicy,
             [.. d.Members.Select(MemberResponse.From)], [.. d.RecentlyFaulted.Select(MemberResponse.From)],
-            RoutingResponse.From(s.Name, d.Routing, router), s.CreatedAt);
+            RoutingResponse.From(s.Name, d.Routing, router),
+            d.Repository is { } repository ? RepositoryResponse.From(repository) : null,
+            d.Repository is null ? null : new WebhookResponse(WebhookResponse.UrlOf(http, d.Routing.Tenant, s.Name), webhookSecret),
+            d.Release is { } release ? CurrentReleaseResponse.From(release) : null,
+            s.CreatedAt);
     }
 }
 

@@ -21,6 +21,7 @@ internal sealed class ApplicationEntityTypeConfiguration : IEntityTypeConfigurat
         builder.HasOne<DeploymentPolicy>().WithMany().HasForeignKey(a => a.DeploymentPolicyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Application>().WithMany().HasForeignKey(a => a.LinkedApplicationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Core.Tenancy.Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
+        builder.Ignore(a => a.TargetReleaseId);
     }
 }
 
@@ -41,6 +42,7 @@ internal sealed class MemberEntityTypeConfiguration : IEntityTypeConfiguration<M
     {
         builder.HasKey(m => m.Id);
         builder.HasIndex(m => new { m.ApplicationId, m.State });
+        builder.HasIndex(m => m.ReleaseId);
         builder.Property(m => m.State).HasConversion<string>().HasMaxLength(20);
         builder.Property(m => m.ContainerId).HasMaxLength(64);
         builder.Property(m => m.FaultReason).HasMaxLength(1000);

@@ -192,6 +192,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid?>("DataPartitionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("DeployingReleaseId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("DeploymentPolicyId")
                         .HasColumnType("uuid");
 
@@ -227,6 +230,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("ProtectedCredentials")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid?>("ReleaseId")
+                        .HasColumnType("uuid");
 
                     b.Property<bool>("StickySessions")
                         .HasColumnType("boolean");
@@ -307,6 +313,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("PartitionId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ReleaseId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -324,6 +333,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("PartitionId");
+
+                    b.HasIndex("ReleaseId");
 
                     b.HasIndex("TenantId");
 
@@ -411,6 +422,50 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("Cartridges");
                 });
 
+            modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Branch")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<TimeSpan?>("PollInterval")
+                        .HasColumnType("interval");
+
+                    b.Property<string>("ProtectedPassword")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ProtectedWebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("ApplicationId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("Repositories");
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -494,6 +549,95 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("NetworkPartitionId");
 
                     b.ToTable("Partitions");
+                });
+
+            modelBuilder.Entity("Portal.Core.Releases.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Author")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("AuthoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CommitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DeliveryId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Image")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Log")
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RequestedCommit")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("RollbackOf")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("Releases");
                 });
 
             modelBuilder.Entity("Portal.Core.Tenancy.Invitation", b =>
@@ -761,6 +905,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Core.Git.LinkedRepository", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.OwnsMany("Portal.Core.Partitions.PolicyPartition", "Partitions", b1 =>
@@ -798,6 +951,45 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("NetworkPartitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Releases.Release", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Releases.ReleaseStep", "Steps", b1 =>
+                        {
+                            b1.Property<Guid>("ReleaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("Detail");
+
+                            b1.Property<DateTimeOffset?>("EndedAt");
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<DateTimeOffset>("StartedAt");
+
+                            b1.HasKey("ReleaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Releases");
+
+                            b1
+                                .ToJson("Steps")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ReleaseId");
+                        });
+
+                    b.Navigation("Steps");
                 });
 
             modelBuilder.Entity("Portal.Core.Tenancy.Invitation", b =>

@@ -180,6 +180,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("DataPartitionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("DeployingReleaseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("DeploymentPolicyId")
                         .HasColumnType("TEXT");
 
@@ -214,6 +217,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<string>("ProtectedCredentials")
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReleaseId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("StickySessions")
@@ -295,6 +301,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("PartitionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReleaseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 
@@ -312,6 +321,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("PartitionId");
+
+                    b.HasIndex("ReleaseId");
 
                     b.HasIndex("TenantId");
 
@@ -399,6 +410,50 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Cartridges");
                 });
 
+            modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>
+                {
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Branch")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LinkedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan?>("PollInterval")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPassword")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedWebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Username")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ApplicationId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("Repositories");
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -482,6 +537,95 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("NetworkPartitionId");
 
                     b.ToTable("Partitions");
+                });
+
+            modelBuilder.Entity("Portal.Core.Releases.Release", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Author")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AuthoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Image")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Log")
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedCommit")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RollbackOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "DeliveryId")
+                        .IsUnique();
+
+                    b.HasIndex("ApplicationId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("Releases");
                 });
 
             modelBuilder.Entity("Portal.Core.Tenancy.Invitation", b =>
@@ -749,6 +893,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithOne()
+                        .HasForeignKey("Portal.Core.Git.LinkedRepository", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.OwnsMany("Portal.Core.Partitions.PolicyPartition", "Partitions", b1 =>
@@ -786,6 +939,45 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("NetworkPartitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Releases.Release", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Releases.ReleaseStep", "Steps", b1 =>
+                        {
+                            b1.Property<Guid>("ReleaseId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<string>("Detail");
+
+                            b1.Property<long?>("EndedAt");
+
+                            b1.Property<string>("Name")
+                                .IsRequired();
+
+                            b1.Property<long>("StartedAt");
+
+                            b1.HasKey("ReleaseId", "__synthesizedOrdinal");
+
+                            b1.ToTable("Releases");
+
+                            b1
+                                .ToJson("Steps")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ReleaseId");
+                        });
+
+                    b.Navigation("Steps");
                 });
 
             modelBuilder.Entity("Portal.Core.Tenancy.Invitation", b =>

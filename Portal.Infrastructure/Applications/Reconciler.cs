@@ -211,6 +211,7 @@ public sealed partial class Reconciler(
                       + $"The next one starts at {backoff:HH:mm:ss} UTC.";
         }
 
+        var starts = new List<Guid>();
         foreach (var action in ReconciliationPlanner.Plan(snapshot))
         {
             switch (action)
@@ -225,8 +226,8 @@ public sealed partial class Reconciler(
                     }
 
                     break;
-                case StartMember start when problem is null:
-                    problem = await StartAsync(pass, application, cartridge, start.PartitionId, members, cancellationToken);
+                case StartMember start:
+                    starts.Add(start.PartitionId);
                     break;
                 case DrainMember drain:
                     members.Single(m => m.Id == drain.MemberId).MoveTo(MemberState.Draining, now);
@@ -244,6 +245,11 @@ public sealed partial class Reconciler(
                         : $"{cannot.Missing} member(s) cannot be placed: every partition of policy '{policy.Name}' is full.";
                     break;
             }
+        }
+
+        if (starts.Count > 0 && problem is null)
+        {
+            problem = await StartAsync(pass, application, cartridge, starts, members, cancellationToken);
         }
 
         await CheckHealthAsync(pass, application, cartridge, members, cancellationToken);
@@ -331,61 +337,89 @@ public sealed partial class Reconciler(
         }
     }
 
-    /// <summary>Records a new member, then starts its container; returns what stops it from starting, if anything.</summary>
-    private async Task<string?> StartAsync(Pass pass, Application application, Cartridge cartridge, Guid partitionId, List<Member> members, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the new members, then starts their containers: at once, except that the first on a partition where the
+    /// application runs nothing yet goes alone (it may create the tenant's network there, which two at once would
+    /// both do). Returns what stops members from starting, if anything.
+    /// </summary>
+    private async Task<string?> StartAsync(
+        Pass pass, Application application, Cartridge cartridge, IReadOnlyList<Guid> partitionIds, List<Member> members, CancellationToken cancellationToken)
     {
-        var partition = pass.Partitions[partitionId];
         var release = application.TargetReleaseId is { } releaseId ? pass.Releases.GetValueOrDefault(releaseId) : null;
         var image = release?.Image ?? cartridge.Image;
-        bool hasImage;
-        using (var call = Bounded(CallTimeout, cancellationToken))
+        var running = members.Where(m => m.ContainerId is not null && MemberLifecycle.IsLive(m.State)).Select(m => m.PartitionId).ToHashSet();
+        var launches = new List<Launch>();
+        string? problem = null;
+        foreach (var partitionId in partitionIds)
         {
-            hasImage = await pass.HasImageAsync(engines, partition, image, call.Token);
+            var partition = pass.Partitions[partitionId];
+            bool hasImage;
+            using (var call = Bounded(CallTimeout, cancellationToken))
+            {
+                hasImage = await pass.HasImageAsync(engines, partition, image, call.Token);
+            }
+
+            if (!hasImage)
+            {
+                problem = release is not null
+                    ? $"The image of release #{release.Number} is not on partition '{partition.Name}': deploy the release again."
+                    : $"The image {cartridge.Image} is not on partition '{partition.Name}': "
+                      + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
+                break;
+            }
+
+            var member = new Member
+            {
+                TenantId = application.TenantId,
+                ApplicationId = application.Id,
+                PartitionId = partitionId,
+                ReleaseId = release?.Id,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            pass.Db.Members.Add(member);
+            members.Add(member);
+            if (cartridge.PersistencePath is not null)
+            {
+                application.DataPartitionId ??= partitionId; // its volume is made there: it stays there
+            }
+
+            launches.Add(new Launch(member, partition, new MemberSpec
+            {
+                TenantId = application.TenantId,
+                ApplicationId = application.Id,
+                ClusterId = application.ClusterId,
+                MemberId = member.Id,
+                Image = image,
+                ContainerPort = cartridge.ContainerPort,
+                Environment = Environment(pass, application, cartridge, member),
+                CpuLimit = cartridge.CpuLimit,
+                MemoryLimitMb = cartridge.MemoryLimitMb,
+                NetworkAlias = application.Name,
+                PersistencePath = cartridge.PersistencePath,
+            }));
         }
 
-        if (!hasImage)
+        if (launches.Count == 0)
         {
-            return release is not null
-                ? $"The image of release #{release.Number} is not on partition '{partition.Name}': deploy the release again."
-                : $"The image {cartridge.Image} is not on partition '{partition.Name}': "
-                  + (cartridge.BuiltIn ? "build it in Admin › Cartridges." : "load or pull it on that engine.");
+            return problem;
         }
 
-        var member = new Member
-        {
-            TenantId = application.TenantId,
-            ApplicationId = application.Id,
-            PartitionId = partitionId,
-            ReleaseId = release?.Id,
-            CreatedAt = clock.GetUtcNow(),
-        };
-        pass.Db.Members.Add(member);
-        members.Add(member);
-        if (cartridge.PersistencePath is not null)
-        {
-            application.DataPartitionId ??= partitionId; // its volume is made there: it stays there
-        }
+        await pass.Db.SaveChangesAsync(cancellationToken); // known before their containers exist: a crash now leaves no stranger
 
-        await pass.Db.SaveChangesAsync(cancellationToken); // known before its container exists: a crash now leaves no stranger
+        var first = launches.GroupBy(l => l.Partition.Id).Where(g => !running.Contains(g.Key)).Select(g => g.First()).ToList();
+        var failures = (await Task.WhenAll(first.Select(l => LaunchAsync(pass, application, l, cancellationToken))))
+            .Concat(await Task.WhenAll(launches.Except(first).Select(l => LaunchAsync(pass, application, l, cancellationToken))));
+        return problem ?? failures.FirstOrDefault(f => f is not null);
+    }
 
-        var spec = new MemberSpec
-        {
-            TenantId = application.TenantId,
-            ApplicationId = application.Id,
-            ClusterId = application.ClusterId,
-            MemberId = member.Id,
-            Image = image,
-            ContainerPort = cartridge.ContainerPort,
-            Environment = Environment(pass, application, cartridge, member),
-            CpuLimit = cartridge.CpuLimit,
-            MemoryLimitMb = cartridge.MemoryLimitMb,
-            NetworkAlias = application.Name,
-            PersistencePath = cartridge.PersistencePath,
-        };
+    /// <summary>Starts one recorded member's container; returns why it could not start, if it could not.</summary>
+    private async Task<string?> LaunchAsync(Pass pass, Application application, Launch launch, CancellationToken cancellationToken)
+    {
+        var (member, partition, spec) = launch;
         try
         {
             using var call = Bounded(CallTimeout, cancellationToken);
-            var container = await pass.Runtime(partitionId).StartAsync(spec, call.Token);
+            var container = await pass.Runtime(partition.Id).StartAsync(spec, call.Token);
             member.Started(container.ContainerId, container.PublishedPort, clock.GetUtcNow());
             LogMember(application.Name, member.Id, MemberState.Starting);
             return null;
@@ -580,6 +614,8 @@ public sealed partial class Reconciler(
         call.CancelAfter(limit);
         return call;
     }
+
+    private sealed record Launch(Member Member, Partition Partition, MemberSpec Spec);
 
     private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason);
 

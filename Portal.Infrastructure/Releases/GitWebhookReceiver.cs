@@ -73,8 +73,8 @@ public sealed class GitWebhookReceiver(PortalDbContext db, IDataProtectionProvid
                     ApplicationId = target.Id,
                     Number = number,
                     Trigger = ReleaseTrigger.Webhook,
-                    TriggeredBy = $"{push.Host} push{(push.Pusher is { } pusher ? " by " + pusher : "")}",
-                    RequestedCommit = push.After.ToLowerInvariant(),
+                    TriggeredBy = $"{push.Host} push{(push.Pusher is { } pusher ? " by " + (pusher.Length > 100 ? pusher[..100] : pusher) : "")}",
+                    RequestedCommit = push.After,
                     DeliveryId = push.DeliveryId,
                     CreatedAt = now,
                 }, cancellationToken);

@@ -174,7 +174,8 @@ public sealed partial class ReleaseWorker(
         LogRelease(release.Number, release.ApplicationId, release.State, release.Error);
         if (release.State == ReleaseState.Starting)
         {
-            await reconciler.RunNowAsync(cancellationToken);
+            signal.Queued(); // the loop now hurries the rollout along
+            await reconciler.RunOnceAsync(cancellationToken); // the first pass at once (after the one running, if any)
         }
     }
 
@@ -212,7 +213,8 @@ public sealed partial class ReleaseWorker(
 
             var info = commit.Value!;
             release.Resolved(info.Id, info.Subject, $"{info.AuthorName} <{info.AuthorEmail}>", info.AuthoredAt);
-            release.Image = ReleaseImages.TagOf(application.Id, info.Id);
+            var installation = await db.Installations.Select(i => i.Id).SingleAsync(cancellationToken);
+            release.Image = ReleaseImages.TagOf(installation, application.Id, info.Id);
             release.Steps[^1].Detail = $"{info.ShortId} {info.Subject}";
             release.Begin(Release.Build, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
@@ -234,8 +236,6 @@ public sealed partial class ReleaseWorker(
         var policy = await db.DeploymentPolicies.AsNoTracking().SingleAsync(p => p.Id == application.DeploymentPolicyId, cancellationToken);
         var wanted = policy.Slots().Select(s => s.PartitionId).Append(application.DataPartitionId ?? Guid.Empty).ToHashSet();
         var partitions = await db.Partitions.AsNoTracking().Where(p => wanted.Contains(p.Id)).OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var installation = await db.Installations.Select(i => i.Id).SingleAsync(cancellationToken);
-
         var source = Path.Combine(portal.Value.DataDirectoryFullPath, "builds", release.Id.ToString("N"));
         var exported = false;
         try
@@ -276,8 +276,7 @@ public sealed partial class ReleaseWorker(
                     exported = true;
                 }
 
-                var labels = ReleaseImages.LabelsOf(installation, application.Id, release.CommitId!);
-                var built = await images.BuildAsync(engine, new ReleaseImageSpec(baseImage, source, release.Image!, labels),
+                var built = await images.BuildAsync(engine, new ReleaseImageSpec(baseImage, source, release.Image!, new Dictionary<string, string>()),
                     new InlineProgress<string>(_ => { }), cancellationToken);
                 if (built.Succeeded)
                 {
@@ -306,7 +305,7 @@ public sealed partial class ReleaseWorker(
     /// successful releases of an application (the serving one and those in progress always stay). A rollback to a
     /// release whose image went is built again from the repository cache.
     /// </summary>
-    private async Task PruneImagesAsync(CancellationToken cancellationToken)
+    public async Task PruneImagesAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -315,9 +314,12 @@ public sealed partial class ReleaseWorker(
             .Where(r => r.Image != null)
             .Select(r => new { r.ApplicationId, r.Id, r.Number, r.State, r.Image })
             .ToListAsync(cancellationToken);
-        var serving = await db.Applications.IgnoreQueryFilters()
+        var serving = (await db.Applications.IgnoreQueryFilters()
+                .Select(a => new { a.ReleaseId, a.DeployingReleaseId })
+                .ToListAsync(cancellationToken))
             .SelectMany(a => new[] { a.ReleaseId, a.DeployingReleaseId })
-            .Where(id => id != null).ToListAsync(cancellationToken);
+            .OfType<Guid>()
+            .ToHashSet();
         var kept = releases
             .GroupBy(r => r.ApplicationId)
             .SelectMany(g => g.Where(r => r.State == ReleaseState.Succeeded).OrderByDescending(r => r.Number).Take(KeptImages)

@@ -22,19 +22,20 @@ public sealed class ReleaseImagesTests(CartridgeImagesFixture docker) : IClassFi
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string NewTag() => ReleaseImages.TagOf(Guid.NewGuid(), Guid.NewGuid().ToString("N"));
+    private static string NewTag() => ReleaseImages.TagOf(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void The_tag_names_application_and_commit_in_lower_case()
+    public void The_tag_names_installation_application_and_commit_in_lower_case()
     {
+        var installation = Guid.NewGuid();
         var applicationId = Guid.NewGuid();
         var commit = new string('A', 40);
 
-        var tag = ReleaseImages.TagOf(applicationId, commit);
+        var tag = ReleaseImages.TagOf(installation, applicationId, commit);
 
-        Assert.Equal($"portal-release/{applicationId:N}:{new string('a', 40)}", tag);
-        Assert.Throws<ArgumentException>(() => ReleaseImages.TagOf(applicationId, "not a commit"));
-        Assert.Throws<ArgumentException>(() => ReleaseImages.TagOf(applicationId, new string('a', 129)));
+        Assert.Equal($"portal-release/{installation:N}/{applicationId:N}:{new string('a', 40)}", tag);
+        Assert.Throws<ArgumentException>(() => ReleaseImages.TagOf(Guid.Empty, applicationId, "not a commit"));
+        Assert.Throws<ArgumentException>(() => ReleaseImages.TagOf(Guid.Empty, applicationId, new string('a', 129)));
     }
 
     [Fact]

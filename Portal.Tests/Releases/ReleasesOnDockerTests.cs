@@ -3,6 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Releases;
 using Portal.Tests.Git;
 using Portal.Tests.Support;
 using static Portal.Tests.Releases.ReleaseRequests;
@@ -93,6 +97,21 @@ public sealed class ReleasesOnDockerTests(ReleasesFixture fixture) : IClassFixtu
         TestContext.Current.TestOutputHelper?.WriteLine($"{served} requests served during two rollouts; failures: {string.Join(", ", failures)}");
         Assert.True(served > 200, $"only {served} requests were served");
         Assert.Empty(failures);
+
+        // Deleted, its release images go with the next clean-up (another application's stay).
+        var images = fixture.Portal.Services.GetRequiredService<ReleaseImages>();
+        var installation = await fixture.InstallationIdAsync();
+        var tags = new[] { release1, release2 }.Select(r => r.GetProperty("image").GetString()!).ToList();
+        Assert.Subset((await images.ListAsync(fixture.Docker, installation, CancellationToken.None)).ToHashSet(), tags.ToHashSet());
+        var members = (await client.ApplicationAsync("shop")).MemberIds();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/api/v1/applications/shop")).StatusCode);
+        for (var wait = 0; wait < 100 && (await fixture.ContainersAsync()).Any(c => members.Any(m => c.Labels[DockerContainerRuntime.MemberLabel] == m)); wait++)
+        {
+            await Task.Delay(200); // the reconciler removes the members' containers (an image in use stays)
+        }
+
+        await fixture.Portal.Services.GetServices<IHostedService>().OfType<ReleaseWorker>().Single().PruneImagesAsync(CancellationToken.None);
+        Assert.Empty((await images.ListAsync(fixture.Docker, installation, CancellationToken.None)).Intersect(tags));
     }
 
     [Fact]

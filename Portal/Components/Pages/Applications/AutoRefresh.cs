@@ -10,8 +10,13 @@ public sealed class AutoRefresh : IDisposable
     /// <summary>A little slower than the reconciler's default pass (2 s): each tick shows the newest pass.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2.5);
 
+    /// <summary>While what is shown changes by the second (a release rolling out, step by step).</summary>
+    public static readonly TimeSpan FastInterval = TimeSpan.FromSeconds(1);
+
     private readonly SemaphoreSlim gate = new(1, 1);
     private PeriodicTimer? timer;
+    private TimeSpan period = Interval;
+    private bool disposed;
 
     /// <summary>Runs <paramref name="load"/> once no other load of this component runs.</summary>
     public async Task LoadAsync(Func<Task> load, CancellationToken cancellationToken)
@@ -27,8 +32,21 @@ public sealed class AutoRefresh : IDisposable
         }
     }
 
+    /// <summary>Ticks every <paramref name="interval"/> from now on (<see cref="Interval"/> until told otherwise).</summary>
+    public void Every(TimeSpan interval)
+    {
+        if (interval != period)
+        {
+            period = interval;
+            if (timer is not null && !disposed)
+            {
+                timer.Period = interval;
+            }
+        }
+    }
+
     /// <summary>
-    /// Calls <paramref name="tick"/> every <see cref="Interval"/> until disposed or <paramref name="cancellationToken"/>
+    /// Calls <paramref name="tick"/> every <see cref="Interval"/> (or as <see cref="Every"/> says) until disposed or <paramref name="cancellationToken"/>
     /// is cancelled. <paramref name="tick"/> runs on the timer's thread: it must dispatch to the renderer
     /// (<c>InvokeAsync</c>). A failed tick is logged and the next one tries again.
     /// </summary>
@@ -39,7 +57,7 @@ public sealed class AutoRefresh : IDisposable
             return;
         }
 
-        timer = new PeriodicTimer(Interval);
+        timer = new PeriodicTimer(period);
         _ = TickAsync(timer, tick, logger, cancellationToken);
     }
 
@@ -55,7 +73,7 @@ public sealed class AutoRefresh : IDisposable
                 }
                 catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    logger.LogWarning(e, "Refreshing the page failed; trying again in {Interval} s.", Interval.TotalSeconds);
+                    logger.LogWarning(e, "Refreshing the page failed; trying again in {Interval} s.", timer.Period.TotalSeconds);
                 }
             }
         }
@@ -66,5 +84,9 @@ public sealed class AutoRefresh : IDisposable
     }
 
     /// <summary>Stops the ticks (a tick in flight ends with the component's cancellation).</summary>
-    public void Dispose() => timer?.Dispose();
+    public void Dispose()
+    {
+        disposed = true;
+        timer?.Dispose();
+    }
 }

@@ -85,22 +85,7 @@ public sealed class CartridgeImages(
                 progress.Report($"Building {cartridge.Image} from its Dockerfile's default base image");
             }
 
-            string? error = null;
-            // Handled as they arrive (Progress<T> would post them later, after the build returned).
-            var messages = new InlineProgress<JSONMessage>(message =>
-            {
-                if (message.Error is { } failure)
-                {
-                    error = failure.Message;
-                }
-
-                var line = (message.Stream ?? message.Status ?? message.ErrorMessage)?.TrimEnd();
-                if (!string.IsNullOrEmpty(line))
-                {
-                    progress.Report(line);
-                }
-            });
-            await engines.Local.Images.BuildImageFromDockerfileAsync(
+            var error = await engines.Local.BuildImageAsync(
                 new ImageBuildParameters
                 {
                     Tags = [cartridge.Image],
@@ -109,7 +94,7 @@ public sealed class CartridgeImages(
                     ForceRemove = true,
                     Labels = new Dictionary<string, string> { ["portal.cartridge"] = cartridge.Name, [ContextLabel] = ContextDigest(context) },
                 },
-                tar, authConfigs: null, headers: null, messages, cancellationToken);
+                tar, progress, cancellationToken);
 
             if (error is not null || !await ImageExistsAsync(cartridge.Image, cancellationToken))
             {
@@ -160,9 +145,35 @@ public sealed class CartridgeImages(
     private static bool IsUnreachable(Exception e) => DockerErrors.IsUnreachable(e);
 }
 
-/// <summary>Questions about images any engine can answer.</summary>
+/// <summary>Questions about images any engine can answer, and builds.</summary>
 public static class DockerImages
 {
+    /// <summary>
+    /// Builds an image from a tar context, reporting the engine's output line by line as it arrives; returns the
+    /// error the build stream reported, or null.
+    /// </summary>
+    public static async Task<string?> BuildImageAsync(
+        this IDockerClient docker, ImageBuildParameters parameters, Stream context, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        string? error = null;
+        // Handled as they arrive (Progress<T> would post them later, after the build returned).
+        var messages = new InlineProgress<JSONMessage>(message =>
+        {
+            if (message.Error is { } failure)
+            {
+                error = failure.Message;
+            }
+
+            var line = (message.Stream ?? message.Status ?? message.ErrorMessage)?.TrimEnd();
+            if (!string.IsNullOrEmpty(line))
+            {
+                progress.Report(line);
+            }
+        });
+        await docker.Images.BuildImageFromDockerfileAsync(parameters, context, authConfigs: null, headers: null, messages, cancellationToken);
+        return error;
+    }
+
     /// <summary>The image's labels (empty when it has none), or null when the engine does not have it.</summary>
     public static async Task<IDictionary<string, string>?> ImageLabelsAsync(this IDockerClient docker, string image, CancellationToken cancellationToken)
     {

@@ -96,22 +96,7 @@ public sealed class ReleaseImages(ILogger<ReleaseImages> logger)
         progress.Report($"Building {spec.Tag} from {spec.BaseImage}");
         try
         {
-            string? error = null;
-            // Handled as they arrive (Progress<T> would post them later, after the build returned).
-            var messages = new InlineProgress<JSONMessage>(message =>
-            {
-                if (message.Error is { } failure)
-                {
-                    error = failure.Message;
-                }
-
-                var line = (message.Stream ?? message.Status ?? message.ErrorMessage)?.TrimEnd();
-                if (!string.IsNullOrEmpty(line))
-                {
-                    progress.Report(line);
-                }
-            });
-            await engine.Images.BuildImageFromDockerfileAsync(
+            var error = await engine.BuildImageAsync(
                 new ImageBuildParameters
                 {
                     Dockerfile = DockerfileName,
@@ -120,7 +105,7 @@ public sealed class ReleaseImages(ILogger<ReleaseImages> logger)
                     Remove = true,
                     ForceRemove = true,
                 },
-                context, authConfigs: null, headers: null, messages, cancellationToken);
+                context, progress, cancellationToken);
 
             if (error is not null)
             {

@@ -57,6 +57,7 @@ public static class ApplicationPages
 
         await page.GetByTestId("application-create").ClickAsync();
         await Expect(page.ApplicationRow(name)).ToBeVisibleAsync();
+        await Expect(nameInput).ToHaveValueAsync(""); // the form is emptied once the creation has answered
     }
 
     /// <summary>The row of <paramref name="name"/> in the applications list.</summary>

@@ -29,6 +29,16 @@ public abstract class TenantComponentBase<TService> : OwningComponentBase<TServi
         return base.SetParametersAsync(parameters);
     }
 
+    /// <summary>
+    /// The renderer disposes components asynchronously (this path; <see cref="Dispose(bool)"/> then gets false), so
+    /// <see cref="Aborted"/> is cancelled here, before the scope and its DbContext go.
+    /// </summary>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await aborted.CancelAsync();
+        await base.DisposeAsyncCore();
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

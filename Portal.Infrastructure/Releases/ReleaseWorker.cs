@@ -230,74 +230,82 @@ public sealed partial class ReleaseWorker(
         return null;
     }
 
-    /// <summary>The release's image on every partition the application may run on; partitions that do not answer are noted.</summary>
+    /// <summary>
+    /// The release's image on every partition the application may run on, built on those that lack it at once (the
+    /// tree exported once); partitions that do not answer are noted, not waited for.
+    /// </summary>
     private async Task<string?> BuildAsync(PortalDbContext db, Application application, string baseImage, Release release, CancellationToken cancellationToken)
     {
         var policy = await db.DeploymentPolicies.AsNoTracking().SingleAsync(p => p.Id == application.DeploymentPolicyId, cancellationToken);
-        var wanted = policy.Slots().Select(s => s.PartitionId).Append(application.DataPartitionId ?? Guid.Empty).ToHashSet();
-        var partitions = await db.Partitions.AsNoTracking().Where(p => wanted.Contains(p.Id)).OrderBy(p => p.Name).ToListAsync(cancellationToken);
-        var source = Path.Combine(portal.Value.DataDirectoryFullPath, "builds", release.Id.ToString("N"));
-        var exported = false;
-        try
+        var order = policy.Slots().Select(s => s.PartitionId).Append(application.DataPartitionId ?? Guid.Empty).Distinct().ToList();
+        var partitions = (await db.Partitions.AsNoTracking().Where(p => order.Contains(p.Id)).ToListAsync(cancellationToken))
+            .OrderBy(p => order.IndexOf(p.Id))
+            .ToList();
+        var present = await Task.WhenAll(partitions.Select(async p =>
         {
-            var outcomes = new List<string>();
-            var errors = new List<string>();
-            foreach (var partition in partitions)
+            try
             {
-                IDockerClient engine;
-                try
-                {
-                    engine = engines.For(partition.Endpoint, partition.TlsCertificateDirectory);
-                    if (await images.ExistsAsync(engine, release.Image!, cancellationToken))
-                    {
-                        outcomes.Add($"{partition.Name}: image there already");
-                        continue;
-                    }
-                }
-                catch (Exception e) when (PartitionCatalogue.IsUnreachable(e))
-                {
-                    outcomes.Add($"{partition.Name}: does not answer, not built");
-                    continue;
-                }
+                return (bool?)await images.ExistsAsync(engines.For(p.Endpoint, p.TlsCertificateDirectory), release.Image!, cancellationToken);
+            }
+            catch (Exception e) when (PartitionCatalogue.IsUnreachable(e))
+            {
+                return null;
+            }
+        }));
 
-                if (!exported)
+        if (present.All(p => p is null))
+        {
+            return $"No partition of deployment policy '{policy.Name}' answers; nothing was built.";
+        }
+
+        var outcomes = partitions.Select((p, i) => present[i] switch
+        {
+            true => $"{p.Name}: image there already",
+            null => $"{p.Name}: does not answer, not built",
+            false => null,
+        }).ToArray();
+        var missing = partitions.Where((_, i) => present[i] == false).ToList();
+        if (missing.Count > 0)
+        {
+            var source = Path.Combine(portal.Value.DataDirectoryFullPath, "builds", release.Id.ToString("N"));
+            try
+            {
+                if (Directory.Exists(source))
                 {
-                    if (Directory.Exists(source))
-                    {
-                        Directory.Delete(source, recursive: true);
-                    }
-
-                    var export = await git.ExportAsync(application.Id, release.CommitId!, source, cancellationToken);
-                    if (!export.Succeeded)
-                    {
-                        return export.Failure!.Message;
-                    }
-
-                    exported = true;
+                    Directory.Delete(source, recursive: true);
                 }
 
-                var built = await images.BuildAsync(engine, new ReleaseImageSpec(baseImage, source, release.Image!, new Dictionary<string, string>()),
-                    new InlineProgress<string>(_ => { }), cancellationToken);
-                if (built.Succeeded)
+                var export = await git.ExportAsync(application.Id, release.CommitId!, source, cancellationToken);
+                if (!export.Succeeded)
                 {
-                    outcomes.Add($"{partition.Name}: built");
+                    return export.Failure!.Message;
                 }
-                else
+
+                var built = await Task.WhenAll(missing.Select(p => images.BuildAsync(
+                    engines.For(p.Endpoint, p.TlsCertificateDirectory),
+                    new ReleaseImageSpec(baseImage, source, release.Image!, new Dictionary<string, string>()),
+                    new InlineProgress<string>(_ => { }),
+                    cancellationToken)));
+                foreach (var (partition, result) in missing.Zip(built))
                 {
-                    errors.Add($"{partition.Name}: {built.Failure!.Message}");
+                    outcomes[partitions.IndexOf(partition)] = $"{partition.Name}: {(result.Succeeded ? "built" : result.Failure!.Message)}";
+                }
+
+                release.Steps[^1].Detail = string.Join("; ", outcomes);
+                var failed = missing.Zip(built).Where(b => !b.Second.Succeeded).Select(b => $"{b.First.Name}: {b.Second.Failure!.Message}").ToList();
+                return failed.Count > 0 ? "Building the image failed on " + string.Join("; ", failed) : null;
+            }
+            finally
+            {
+                if (Directory.Exists(source))
+                {
+                    Directory.Delete(source, recursive: true);
                 }
             }
+        }
 
-            release.Steps[^1].Detail = string.Join("; ", outcomes.Concat(errors));
-            return errors.Count > 0 ? "Building the image failed on " + string.Join("; ", errors) : null;
-        }
-        finally
-        {
-            if (exported && Directory.Exists(source))
-            {
-                Directory.Delete(source, recursive: true);
-            }
-        }
+        release.Steps[^1].Detail = string.Join("; ", outcomes);
+        return null;
     }
 
     /// <summary>

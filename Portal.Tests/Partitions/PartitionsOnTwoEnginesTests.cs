@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Docker;
 using Portal.Tests.Support;
@@ -183,6 +184,49 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
         Assert.Equal(2, byPartition[B].Count);
         await AssertRunsOnAsync(byPartition["local"], fixture.EngineA, fixture.EngineB);
         await AssertRunsOnAsync(byPartition[B], fixture.EngineB, fixture.EngineA);
+    }
+
+    [Fact]
+    public async Task A_release_is_built_on_every_partition_of_the_policy_and_its_members_run_it_on_both_engines()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        await EnsurePartitionBAsync(ops);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/spread", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = "local", maxMembers = 5 }, new { partition = B, maxMembers = 5 } },
+        })).StatusCode);
+        using var git = await Git.GitWorkspace.CreateAsync();
+        var commit = await git.CommitAsync("On two engines", "index.php", "<?php echo 'two engines';");
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("relspread"));
+        await tenant.CreateApplicationAsync(new
+        {
+            name = "web", cartridge = "php", minMembers = 2, maxMembers = 2, deploymentPolicy = "spread", repository = new { url = git.Origin },
+        });
+
+        var release = await Releases.ReleaseRequests.WaitForReleaseAsync(tenant, "web", 1, seconds: 120);
+        var image = release.GetProperty("image").GetString()!;
+        try
+        {
+            Assert.Equal("succeeded", release.GetProperty("state").GetString());
+            Assert.Equal(commit, release.GetProperty("commit").GetString());
+            Assert.Equal($"local: built; {B}: built", release.GetProperty("steps")[1].GetProperty("detail").GetString());
+            var web = await tenant.WaitUntilRunningAsync("web", 2);
+            var byPartition = MembersByPartition(web);
+            foreach (var (partition, engine) in new[] { ("local", fixture.EngineA), (B, fixture.EngineB) })
+            {
+                var container = Assert.Single(await fixture.ContainersOfAsync(engine, Assert.Single(byPartition[partition])));
+                Assert.Equal(image, container.Image);
+            }
+        }
+        finally
+        {
+            await tenant.DeleteAsync("/api/v1/applications/web");
+            await Task.Delay(3000); // its members go with the next passes; then its image can go from both engines
+            var images = fixture.Portal.Services.GetRequiredService<ReleaseImages>();
+            await images.RemoveAsync(fixture.EngineA, image, CancellationToken.None);
+            await images.RemoveAsync(fixture.EngineB, image, CancellationToken.None);
+        }
     }
 
     [Fact]

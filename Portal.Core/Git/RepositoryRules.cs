@@ -18,10 +18,11 @@ public static partial class RepositoryRules
     /// <summary>The branch deployed when none is given.</summary>
     public const string DefaultBranch = "main";
 
-    public const int MaxUrlLength = 2048;
-    public const int MaxBranchLength = 255;
-    public const int MaxUsernameLength = 256;
-    public const int MaxPasswordLength = 4096;
+    // What the stored link holds (LinkedRepository's columns; the password is stored encrypted, about 3x its length).
+    public const int MaxUrlLength = 500;
+    public const int MaxBranchLength = 200;
+    public const int MaxUsernameLength = 200;
+    public const int MaxPasswordLength = 800;
 
     /// <summary>The shortest abbreviated commit id accepted.</summary>
     public const int MinCommitIdLength = 7;

@@ -128,8 +128,8 @@ public sealed class Release : ITenantOwned
     public void Resolved(string commitId, string subject, string author, DateTimeOffset authoredAt)
     {
         CommitId = commitId;
-        Subject = subject.Length > 200 ? subject[..200] : subject;
-        Author = author.Length > 200 ? author[..200] : author;
+        Subject = Clip(subject, 200);
+        Author = Clip(author, 200);
         AuthoredAt = authoredAt;
     }
 
@@ -165,8 +165,8 @@ public sealed class Release : ITenantOwned
 
     public void Fail(string error, DateTimeOffset now, IReadOnlyList<string>? log = null)
     {
-        Error = error.Length > 1000 ? error[..1000] : error;
-        Log = log is { Count: > 0 } ? string.Join('\n', log) is var text && text.Length > 8000 ? text[^8000..] : text : null;
+        Error = Clip(error, 1000);
+        Log = log is { Count: > 0 } ? ClipStart(string.Join('\n', log), 8000) : null;
         Finish(ReleaseState.Failed, now);
     }
 
@@ -176,6 +176,14 @@ public sealed class Release : ITenantOwned
         Error = $"Replaced by release #{by}, which was asked for before this one started.";
         Finish(ReleaseState.Superseded, now);
     }
+
+    /// <summary>The first <paramref name="max"/> characters at most, never half of a surrogate pair (the database refuses those).</summary>
+    private static string Clip(string text, int max) =>
+        text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)];
+
+    /// <summary>The last <paramref name="max"/> characters at most, never half of a surrogate pair.</summary>
+    private static string ClipStart(string text, int max) =>
+        text.Length <= max ? text : text[^(char.IsLowSurrogate(text[^max]) ? max - 1 : max)..];
 
     private void Finish(ReleaseState state, DateTimeOffset now)
     {

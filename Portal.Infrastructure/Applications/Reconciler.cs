@@ -35,7 +35,8 @@ public sealed partial class Reconciler(
 
     /// <summary>The longest any one Docker call of a pass may take (a stop waits its grace on top).</summary>
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<Guid, int> failedChecks = new();
+    /// <summary>Failed health checks in a row per Active member, counted at most once per interval (passes come faster during rollouts).</summary>
+    private readonly ConcurrentDictionary<Guid, (int Count, DateTimeOffset Last)> failedChecks = new();
 
     /// <summary>One pass at a time, whether scheduled or asked for.</summary>
     private readonly SemaphoreSlim passing = new(1, 1);
@@ -95,7 +96,7 @@ public sealed partial class Reconciler(
         var since = clock.GetUtcNow() - RestartBackoff.Window;
         var faults = await db.Members.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.State == MemberState.Faulted && m.FaultedAt > since)
-            .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason))
+            .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason, m.ReleaseId))
             .ToListAsync(cancellationToken);
 
         // The releases members run or roll out to, and those finishing their rollout (tracked: the pass moves them on).
@@ -202,9 +203,11 @@ public sealed partial class Reconciler(
             Release = application.TargetReleaseId,
         };
 
-        var faults = pass.Faults[application.Id].ToList();
+        // Faults of another release's members say nothing about this one's (a deploy is how a crash loop gets fixed).
+        var faults = pass.Faults[application.Id].Where(f => f.ReleaseId == application.TargetReleaseId).ToList();
         var backoff = RestartBackoff.NextStart([.. faults.Select(f => f.At)]);
-        if (backoff > now)
+        var backingOff = backoff > now;
+        if (backingOff)
         {
             var last = faults.MaxBy(f => f.At)!;
             problem = $"Its members keep failing ({faults.Count} in the last {RestartBackoff.Window.TotalMinutes:0} minutes; the last: {last.Reason}) "
@@ -247,9 +250,10 @@ public sealed partial class Reconciler(
             }
         }
 
-        if (starts.Count > 0 && problem is null)
+        if (starts.Count > 0 && !backingOff)
         {
-            problem = await StartAsync(pass, application, cartridge, starts, members, cancellationToken);
+            // The placeable members start even when others cannot be placed (that problem stays reported).
+            problem = await StartAsync(pass, application, cartridge, starts, members, cancellationToken) ?? problem;
         }
 
         await CheckHealthAsync(pass, application, cartridge, members, cancellationToken);
@@ -280,32 +284,35 @@ public sealed partial class Reconciler(
                 application.DeployingReleaseId = null; // its other members are outdated now: the next plan removes them
                 LogRelease(application.Name, release.Number, release.State);
             }
-            else if (now - release.Steps[^1].StartedAt > options.Value.StartTimeout + options.Value.CreatedTimeout)
+            else
             {
-                release.Fail($"Its members did not all become healthy within {(options.Value.StartTimeout + options.Value.CreatedTimeout).TotalSeconds:0} s"
-                             + (application.Problem is { } problem ? ": " + problem : "."), now);
-                application.DeployingReleaseId = null;
-                LogRelease(application.Name, release.Number, release.State);
-            }
-            else if (release.State == ReleaseState.Starting
-                     && mine.Count(m => m.State is MemberState.Starting or MemberState.Active) >= application.DesiredMembers)
-            {
-                release.Begin(Release.Health, now);
-            }
-
-            if (release.State == ReleaseState.Checking && mine.Count(m => m.State == MemberState.Active) >= application.DesiredMembers)
-            {
-                release.Begin(Release.Switch, now);
-                application.ReleaseId = id;
-                application.DeployingReleaseId = null;
-                foreach (var old in members.Where(m => m.ReleaseId != id && m.State == MemberState.Active))
+                if (release.State == ReleaseState.Starting
+                    && mine.Count(m => m.State is MemberState.Starting or MemberState.Active) >= application.DesiredMembers)
                 {
-                    old.MoveTo(MemberState.Draining, now); // out of the router with this pass's save, in the same update as the new ones
-                    LogMember(application.Name, old.Id, MemberState.Draining);
+                    release.Begin(Release.Health, now);
                 }
 
-                release.Begin(Release.Drain, now);
-                LogRelease(application.Name, release.Number, release.State);
+                if (release.State == ReleaseState.Checking && mine.Count(m => m.State == MemberState.Active) >= application.DesiredMembers)
+                {
+                    release.Begin(Release.Switch, now);
+                    application.ReleaseId = id;
+                    application.DeployingReleaseId = null;
+                    foreach (var old in members.Where(m => m.ReleaseId != id && m.State == MemberState.Active))
+                    {
+                        old.MoveTo(MemberState.Draining, now); // out of the router with this pass's save, in the same update as the new ones
+                        LogMember(application.Name, old.Id, MemberState.Draining);
+                    }
+
+                    release.Begin(Release.Drain, now);
+                    LogRelease(application.Name, release.Number, release.State);
+                }
+                else if (now - release.Steps[^1].StartedAt > options.Value.StartTimeout + options.Value.CreatedTimeout)
+                {
+                    release.Fail($"Its members did not all become healthy within {(options.Value.StartTimeout + options.Value.CreatedTimeout).TotalSeconds:0} s"
+                                 + (application.Problem is { } problem ? ": " + problem : "."), now);
+                    application.DeployingReleaseId = null;
+                    LogRelease(application.Name, release.Number, release.State);
+                }
             }
         }
 
@@ -486,7 +493,8 @@ public sealed partial class Reconciler(
                 Fault(application, member, $"It did not pass its health check within {options.Value.StartTimeout.TotalSeconds:0} s.", now);
             }
             else if (member.State == MemberState.Active
-                     && failedChecks.AddOrUpdate(member.Id, 1, (_, n) => n + 1) >= options.Value.UnhealthyThreshold)
+                     && failedChecks.AddOrUpdate(member.Id, (1, now), (_, failed) => now - failed.Last >= options.Value.Interval * 0.8 ? (failed.Count + 1, now) : failed).Count
+                        >= options.Value.UnhealthyThreshold)
             {
                 Fault(application, member, $"It failed {options.Value.UnhealthyThreshold} health checks in a row.", now);
             }
@@ -617,7 +625,7 @@ public sealed partial class Reconciler(
 
     private sealed record Launch(Member Member, Partition Partition, MemberSpec Spec);
 
-    private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason);
+    private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason, Guid? ReleaseId);
 
     private sealed record Observation(
         Partition Partition,

@@ -9,6 +9,9 @@ public enum WebhookAnswer
 {
     /// <summary>No such tenant, application, or no repository linked.</summary>
     NotFound,
+
+    /// <summary>The body is longer than a push payload may be.</summary>
+    TooLarge,
     Unauthorized,
 
     /// <summary>Authentic, but not a push payload the portal understands.</summary>
@@ -32,8 +35,13 @@ public sealed record WebhookReceipt(WebhookAnswer Answer, string Message, Releas
 /// </summary>
 public sealed class GitWebhookReceiver(PortalDbContext db, IDataProtectionProvider protection, ReleaseSignal signal, TimeProvider clock)
 {
+    /// <summary>
+    /// <paramref name="readBody"/> is called only for an application that exists with a repository (an unknown address
+    /// costs no read); it answers null for a body over the limit.
+    /// </summary>
     public async Task<WebhookReceipt> ReceiveAsync(
-        string tenant, string application, Func<string, string?> header, byte[] body, CancellationToken cancellationToken)
+        string tenant, string application, Func<string, string?> header, Func<CancellationToken, Task<byte[]?>> readBody,
+        CancellationToken cancellationToken)
     {
         var target = await (from t in db.Tenants
                             join a in db.Applications.IgnoreQueryFilters() on t.Id equals a.TenantId
@@ -44,6 +52,11 @@ public sealed class GitWebhookReceiver(PortalDbContext db, IDataProtectionProvid
         if (target is null)
         {
             return new(WebhookAnswer.NotFound, $"There is no application '{application}' of tenant '{tenant}' with a linked repository.");
+        }
+
+        if (await readBody(cancellationToken) is not { } body)
+        {
+            return new(WebhookAnswer.TooLarge, "The body is longer than a push payload may be.");
         }
 
         var secret = RepositorySecrets.UnprotectWebhookSecret(protection, target.ProtectedWebhookSecret);

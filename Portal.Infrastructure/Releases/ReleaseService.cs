@@ -12,8 +12,11 @@ namespace Portal.Infrastructure.Releases;
 /// <summary>What a tenant gives to link a repository; an empty password keeps the stored one when the URL and user stay.</summary>
 public sealed record RepositoryInput(string? Url, string? Branch, string? Username, string? Password, TimeSpan? PollInterval);
 
-/// <summary>A linked repository, the webhook secret (shown this once) and the release deploying its branch's head.</summary>
-public sealed record RepositoryLinked(RepositoryView Repository, string WebhookSecret, ReleaseView Release);
+/// <summary>
+/// A linked repository, the release deploying its branch's head and, when it was linked for the first time, the
+/// webhook secret made for it (shown this once; linking again keeps the secret and does not show it).
+/// </summary>
+public sealed record RepositoryLinked(RepositoryView Repository, string? WebhookSecret, ReleaseView Release);
 
 /// <summary>
 /// A tenant's repositories and releases: link (checked by fetching), deploy, roll back, list. Every query goes
@@ -68,15 +71,13 @@ public sealed class ReleaseService(
             return head.Failure!;
         }
 
-        var secret = existing is null
-            ? RepositorySecrets.NewWebhookSecret()
-            : RepositorySecrets.UnprotectWebhookSecret(protection, existing.ProtectedWebhookSecret);
+        var secret = existing is null ? RepositorySecrets.NewWebhookSecret() : null;
         var repository = existing ?? new LinkedRepository
         {
             ApplicationId = application.Id,
             Url = link.Value!.Url,
             Branch = link.Value.Branch,
-            ProtectedWebhookSecret = RepositorySecrets.ProtectWebhookSecret(protection, secret),
+            ProtectedWebhookSecret = RepositorySecrets.ProtectWebhookSecret(protection, secret!),
         };
         repository.Url = link.Value!.Url;
         repository.Branch = link.Value.Branch;

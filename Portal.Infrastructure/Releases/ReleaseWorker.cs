@@ -48,15 +48,16 @@ public sealed partial class ReleaseWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var interruptedChecked = false;
+        var ready = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var rollingOut = false;
             try
             {
-                if (!interruptedChecked)
+                if (!ready && !(ready = await DatabaseReadyAsync(stoppingToken)))
                 {
-                    interruptedChecked = await FailInterruptedAsync(stoppingToken);
+                    await signal.WaitAsync(Idle, stoppingToken);
+                    continue;
                 }
 
                 rollingOut = await ScheduleAsync(stoppingToken);
@@ -64,7 +65,7 @@ public sealed partial class ReleaseWorker(
                 {
                     await reconciler.RunNowAsync(stoppingToken);
                 }
-                else if (interruptedChecked && clock.GetUtcNow() >= nextPrune)
+                else if (running.IsEmpty && clock.GetUtcNow() >= nextPrune)
                 {
                     nextPrune = clock.GetUtcNow() + PruneEvery;
                     await PruneImagesAsync(stoppingToken);
@@ -81,38 +82,32 @@ public sealed partial class ReleaseWorker(
         await Task.WhenAll(running.Values);
     }
 
-    /// <summary>Releases left fetching or building by a portal that stopped: failed, so the next one can go.</summary>
-    private async Task<bool> FailInterruptedAsync(CancellationToken cancellationToken)
+    /// <summary>Whether the database is initialized (migrated, the installation recorded) yet.</summary>
+    private async Task<bool> DatabaseReadyAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        if (!await db.Installations.AnyAsync(cancellationToken))
-        {
-            return false; // not initialized yet
-        }
-
-        var interrupted = await db.Releases.IgnoreQueryFilters()
-            .Where(r => r.State == ReleaseState.Fetching || r.State == ReleaseState.Building)
-            .ToListAsync(cancellationToken);
-        foreach (var release in interrupted)
-        {
-            release.Fail("The portal stopped while this release was being prepared; deploy it again.", clock.GetUtcNow());
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Installations.AnyAsync(cancellationToken);
     }
 
     /// <summary>Starts the newest queued release of each application that has none in progress; true while any rolls out.</summary>
     private async Task<bool> ScheduleAsync(CancellationToken cancellationToken)
     {
+        var preparing = running.Keys.ToHashSet(); // before the query: a task started later is not in it, nor its release
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var open = await db.Releases.IgnoreQueryFilters()
             .Where(r => r.State != ReleaseState.Succeeded && r.State != ReleaseState.Failed && r.State != ReleaseState.Superseded)
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        foreach (var releases in open.GroupBy(r => r.ApplicationId))
+        foreach (var orphan in open.Where(r => r.State is ReleaseState.Fetching or ReleaseState.Building && !preparing.Contains(r.ApplicationId)))
+        {
+            // Its preparation ended without recording how (or the portal stopped): it must not hold the application up.
+            orphan.Fail("Preparing the release stopped unexpectedly (the portal stopped, or its log has the details); deploy it again.", now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        foreach (var releases in open.Where(r => !r.IsFinished).GroupBy(r => r.ApplicationId))
         {
             if (releases.Any(r => r.InProgress) || running.ContainsKey(releases.Key))
             {
@@ -145,6 +140,19 @@ public sealed partial class ReleaseWorker(
     }
 
     private async Task PrepareAsync(Guid releaseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareReleaseAsync(releaseId, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Nothing awaits this task: say what happened; the release is failed by the next schedule.
+            LogPrepareStopped(e, releaseId);
+        }
+    }
+
+    private async Task PrepareReleaseAsync(Guid releaseId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -205,7 +213,16 @@ public sealed partial class ReleaseWorker(
                 return head.Failure!.Message;
             }
 
-            var commit = release.RequestedCommit is { } requested ? await git.ResolveAsync(application.Id, requested, cancellationToken) : head;
+            // A push or a poll asks for the branch's head as it was: when the branch moved on since (a newer push, a
+            // replayed delivery), the head is what goes, never an older commit.
+            var requested = release.RequestedCommit;
+            if (requested is not null && release.Trigger is ReleaseTrigger.Webhook or ReleaseTrigger.Poll
+                && !head.Value!.Id.StartsWith(requested, StringComparison.OrdinalIgnoreCase))
+            {
+                requested = null;
+            }
+
+            var commit = requested is not null ? await git.ResolveAsync(application.Id, requested, cancellationToken) : head;
             if (!commit.Succeeded)
             {
                 return commit.Failure!.Message;
@@ -215,7 +232,8 @@ public sealed partial class ReleaseWorker(
             release.Resolved(info.Id, info.Subject, $"{info.AuthorName} <{info.AuthorEmail}>", info.AuthoredAt);
             var installation = await db.Installations.Select(i => i.Id).SingleAsync(cancellationToken);
             release.Image = ReleaseImages.TagOf(installation, application.Id, info.Id);
-            release.Steps[^1].Detail = $"{info.ShortId} {info.Subject}";
+            release.Steps[^1].Detail = $"{info.ShortId} {info.Subject}"
+                                       + (requested is null && release.RequestedCommit is { } asked ? $" (the branch's head; {asked[..Math.Min(12, asked.Length)]} was pushed before it)" : "");
             release.Begin(Release.Build, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -361,6 +379,9 @@ public sealed partial class ReleaseWorker(
 
     [LoggerMessage(LogLevel.Error, "Preparing release #{Number} of application {ApplicationId} failed")]
     private partial void LogPrepareFailed(Exception exception, int number, Guid applicationId);
+
+    [LoggerMessage(LogLevel.Error, "Preparing release {ReleaseId} stopped unexpectedly")]
+    private partial void LogPrepareStopped(Exception exception, Guid releaseId);
 
     [LoggerMessage(LogLevel.Warning, "Looking for queued releases failed; trying again shortly")]
     private partial void LogScheduleFailed(Exception exception);

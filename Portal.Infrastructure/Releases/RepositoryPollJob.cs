@@ -63,10 +63,10 @@ public sealed partial class RepositoryPoller(
             return;
         }
 
-        var newest = await releases.OrderByDescending(r => r.Number).Select(r => new { r.CommitId, r.RequestedCommit }).FirstOrDefaultAsync(cancellationToken);
-        if (newest is not null && (newest.CommitId == head.Value!.Id || newest.RequestedCommit == head.Value.Id))
+        var id = head.Value!.Id;
+        if (await releases.AnyAsync(r => r.CommitId == id || r.RequestedCommit == id, cancellationToken))
         {
-            return; // deployed (or tried) already
+            return; // deployed (or tried) already: a rollback or an older commit deployed on purpose stays
         }
 
         var now = clock.GetUtcNow();

@@ -110,6 +110,24 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     }
 
     [Fact]
+    public async Task The_members_that_fit_start_when_the_policy_cannot_hold_them_all_and_the_rest_is_reported()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/tight", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = "local", maxMembers = 1 } },
+        })).StatusCode);
+        using var client = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("tight"));
+        await client.CreateApplicationAsync(new { name = "wide", cartridge = "php", minMembers = 2, maxMembers = 2, deploymentPolicy = "tight" });
+
+        var wide = await client.WaitForAsync("wide", a =>
+            a.GetProperty("activeMembers").GetInt32() == 1 && a.GetProperty("problem").GetString() is { } problem && problem.Contains("cannot be placed"));
+        Assert.Equal("degraded", wide.GetProperty("status").GetString());
+        Assert.Contains("1 member(s) cannot be placed", wide.GetProperty("problem").GetString());
+    }
+
+    [Fact]
     public async Task Scaling_starts_and_drains_members_within_min_and_max()
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("scale"));

@@ -55,7 +55,7 @@ public sealed class RepositoryLinkTests
 
     [Fact]
     public void Urls_are_bounded() =>
-        Assert.Contains("at most 2048", RepositoryRules.UrlProblem("https://github.com/" + new string('a', 2048)), StringComparison.Ordinal);
+        Assert.Contains("at most 500", RepositoryRules.UrlProblem("https://github.com/" + new string('a', 500)), StringComparison.Ordinal);
 
     [Theory]
     [InlineData("main")]
@@ -102,7 +102,7 @@ public sealed class RepositoryLinkTests
     [Fact]
     public void Branch_names_are_bounded_and_default_to_main()
     {
-        Assert.Contains("at most 255", RepositoryRules.BranchProblem(new string('b', 256)), StringComparison.Ordinal);
+        Assert.Contains("at most 200", RepositoryRules.BranchProblem(new string('b', 201)), StringComparison.Ordinal);
         Assert.Equal("main", RepositoryLink.Create("https://github.com/acme/shop.git", null).Value!.Branch);
         Assert.Equal("main", RepositoryLink.Create("https://github.com/acme/shop.git", "  ").Value!.Branch);
         Assert.Equal("refs/heads/release/2.1", RepositoryLink.Create("https://github.com/acme/shop.git", " release/2.1 ").Value!.BranchRef);

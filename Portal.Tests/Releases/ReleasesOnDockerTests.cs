@@ -193,6 +193,15 @@ public sealed class ReleasesOnDockerTests(ReleasesFixture fixture) : IClassFixtu
         Assert.Equal("succeeded", release.GetProperty("state").GetString());
         Assert.Equal("poll", release.GetProperty("trigger").GetString());
         Assert.Equal(second, release.GetProperty("commit").GetString());
+
+        // A rollback stays: the head was deployed before, so polling does not bring it back.
+        var first = (await client.ReleasesAsync("polled")).EnumerateArray().Single(r => r.GetProperty("number").GetInt32() == 1);
+        var rollback = await client.PostAsync($"/api/v1/applications/polled/releases/{first.GetProperty("id").GetString()}/rollback", null);
+        Assert.Equal(HttpStatusCode.Accepted, rollback.StatusCode);
+        Assert.Equal("succeeded", (await client.WaitForReleaseAsync("polled", 3)).GetProperty("state").GetString());
+        await Task.Delay(TimeSpan.FromSeconds(8)); // more than the poll interval
+        Assert.Equal(3, (await client.ReleasesAsync("polled")).GetArrayLength());
+        Assert.Equal(first.GetProperty("commit").GetString(), (await client.ApplicationAsync("polled")).GetProperty("release").GetProperty("commit").GetString());
     }
 
     private static string Page(string version) => $"<?php echo 'version {version} from ' . getenv('PORTAL_MEMBER_ID');";

@@ -4,6 +4,7 @@ using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Microsoft.Extensions.Options;
 using Portal.Core.Routing;
+using Portal.Core.Common;
 using Portal.Core.Git;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Releases;
@@ -67,7 +68,17 @@ public static class ApplicationsApi
         string? secret = null;
         if (request.Repository is not null)
         {
-            var linked = await releases.LinkAsync(request.Name, request.Repository.ToInput(), user.Email ?? "a user", cancellationToken);
+            Result<RepositoryLinked> linked;
+            try
+            {
+                linked = await releases.LinkAsync(request.Name, request.Repository.ToInput(), user.Email ?? "a user", cancellationToken);
+            }
+            catch
+            {
+                await applications.DeleteAsync(request.Name, CancellationToken.None); // all or nothing, whatever stopped it
+                throw;
+            }
+
             if (!linked.Succeeded)
             {
                 await applications.DeleteAsync(request.Name, CancellationToken.None);

@@ -30,15 +30,11 @@ public static class GitHooksApi
             return TooLarge();
         }
 
-        var body = await ReadBodyAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return TooLarge();
-        }
-
-        var receipt = await receiver.ReceiveAsync(tenant, application, name => request.Headers[name].FirstOrDefault(), body, cancellationToken);
+        var receipt = await receiver.ReceiveAsync(
+            tenant, application, name => request.Headers[name].FirstOrDefault(), token => ReadBodyAsync(request, token), cancellationToken);
         return receipt.Answer switch
         {
+            WebhookAnswer.TooLarge => TooLarge(),
             WebhookAnswer.NotFound => TypedResults.Problem(receipt.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found."),
             WebhookAnswer.Unauthorized => TypedResults.Problem(receipt.Message, statusCode: StatusCodes.Status401Unauthorized, title: "The signature does not match."),
             WebhookAnswer.Rejected => TypedResults.Problem(receipt.Message, statusCode: StatusCodes.Status400BadRequest, title: "The request is not valid."),

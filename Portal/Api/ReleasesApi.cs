@@ -89,7 +89,7 @@ public sealed record RepositoryRequest(
     [Required, MaxLength(500)] string Url,
     [MaxLength(200)] string? Branch,
     [MaxLength(200)] string? Username,
-    [MaxLength(2000)] string? Password,
+    [MaxLength(800)] string? Password,
     [Range(0, 86400)] int? PollIntervalSeconds)
 {
     public RepositoryInput ToInput() =>

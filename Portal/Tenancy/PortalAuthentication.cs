@@ -11,8 +11,10 @@ public static class PortalAuthentication
     /// <summary>The default scheme: forwards to the bearer scheme for the API and to the cookie elsewhere.</summary>
     public const string Scheme = "Portal";
 
+    /// <summary>The API, its OpenAPI document and the git hosts' webhooks: machines, answered with ProblemDetails, never a page.</summary>
     public static bool IsApi(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi");
+        context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
+        || context.Request.Path.StartsWithSegments("/hooks");
 }
 
 /// <summary>The bearer token's user still exists and nothing revoked their sign-ins (security stamp).</summary>

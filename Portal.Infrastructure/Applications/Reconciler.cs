@@ -41,26 +41,22 @@ public sealed partial class Reconciler(
     /// <summary>One pass at a time, whether scheduled or asked for.</summary>
     private readonly SemaphoreSlim passing = new(1, 1);
 
-    public async Task RunOnceAsync(CancellationToken cancellationToken)
-    {
-        await passing.WaitAsync(cancellationToken);
-        try
-        {
-            await PassAsync(cancellationToken);
-        }
-        finally
-        {
-            passing.Release();
-        }
-    }
+    public Task RunOnceAsync(CancellationToken cancellationToken) => GuardedPassAsync(wait: true, cancellationToken);
 
     /// <summary>
     /// A pass now, between the scheduled ones (a rollout wants its members checked and switched without waiting for
     /// the interval); nothing when the reconciler is off or a pass is running already.
     /// </summary>
-    public async Task RunNowAsync(CancellationToken cancellationToken)
+    public Task RunNowAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled ? GuardedPassAsync(wait: false, cancellationToken) : Task.CompletedTask;
+
+    private async Task GuardedPassAsync(bool wait, CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled || !await passing.WaitAsync(0, cancellationToken))
+        if (wait)
+        {
+            await passing.WaitAsync(cancellationToken);
+        }
+        else if (!await passing.WaitAsync(0, cancellationToken))
         {
             return;
         }

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Git;
 using Portal.Core.Releases;
 using Portal.Infrastructure.Persistence;
 
@@ -32,6 +34,10 @@ public sealed class ReleaseSignal
 /// <summary>Adds releases with the application's next number, for users, webhooks and polling alike.</summary>
 public static class ReleaseQueue
 {
+    /// <summary>Queued or on its way (fetching up to draining): not ended.</summary>
+    public static IQueryable<Release> Unfinished(this IQueryable<Release> releases) =>
+        releases.Where(r => r.State != ReleaseState.Succeeded && r.State != ReleaseState.Failed && r.State != ReleaseState.Superseded);
+
     /// <summary>
     /// Queues the release <paramref name="make"/> builds for the next number (retrying when another was queued at the
     /// same moment); null when <paramref name="deliveryId"/> was queued before (a redelivered webhook).
@@ -78,6 +84,11 @@ public static class RepositorySecrets
 
     public static string UnprotectPassword(IDataProtectionProvider protection, string protectedPassword) =>
         protection.CreateProtector(PasswordPurpose).Unprotect(protectedPassword);
+
+    /// <summary>The stored repository as a link to fetch, its password decrypted.</summary>
+    public static Result<RepositoryLink> LinkOf(IDataProtectionProvider protection, LinkedRepository repository) =>
+        RepositoryLink.Create(repository.Url, repository.Branch, repository.Username,
+            repository.ProtectedPassword is { } stored ? UnprotectPassword(protection, stored) : null);
 
     public static string ProtectWebhookSecret(IDataProtectionProvider protection, string secret) =>
         protection.CreateProtector(WebhookPurpose).Protect(secret);

@@ -34,8 +34,7 @@ public sealed class ReleaseService(
 
     public async Task<Result<RepositoryLinked>> LinkAsync(string applicationName, RepositoryInput input, string triggeredBy, CancellationToken cancellationToken)
     {
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
-        if (application is null)
+        if (await FindAsync(applicationName, cancellationToken) is not { } application)
         {
             return NoSuchApplication(applicationName);
         }
@@ -106,7 +105,12 @@ public sealed class ReleaseService(
     /// <summary>A new webhook secret (the old one stops working at once); returned this once.</summary>
     public async Task<Result<string>> RegenerateWebhookSecretAsync(string applicationName, CancellationToken cancellationToken)
     {
-        var repository = await RepositoryOfAsync(applicationName, cancellationToken);
+        if (await FindAsync(applicationName, cancellationToken) is not { } application)
+        {
+            return NoSuchApplication(applicationName);
+        }
+
+        var repository = await RepositoryOfAsync(application, cancellationToken);
         if (!repository.Succeeded)
         {
             return repository.Failure!;
@@ -127,13 +131,17 @@ public sealed class ReleaseService(
             return Failure.Validation(RepositoryRules.CommitField, $"'{commit}' is not a commit id (4 to 64 hex digits).");
         }
 
-        var repository = await RepositoryOfAsync(applicationName, cancellationToken);
+        if (await FindAsync(applicationName, cancellationToken) is not { } application)
+        {
+            return NoSuchApplication(applicationName);
+        }
+
+        var repository = await RepositoryOfAsync(application, cancellationToken);
         if (!repository.Succeeded)
         {
             return repository.Failure!;
         }
 
-        var application = await db.Applications.AsNoTracking().SingleAsync(a => a.Name == applicationName, cancellationToken);
         var release = await QueueAsync(application, commit, ReleaseTrigger.User, triggeredBy, cancellationToken);
         return ReleaseView.Of(release, application.ReleaseId);
     }
@@ -141,8 +149,7 @@ public sealed class ReleaseService(
     /// <summary>Deploys an earlier successful release again: its image, no fetch, no build.</summary>
     public async Task<Result<ReleaseView>> RollBackAsync(string applicationName, Guid releaseId, string triggeredBy, CancellationToken cancellationToken)
     {
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
-        if (application is null)
+        if (await FindAsync(applicationName, cancellationToken) is not { } application)
         {
             return NoSuchApplication(applicationName);
         }
@@ -164,7 +171,7 @@ public sealed class ReleaseService(
         }
 
         var now = clock.GetUtcNow();
-        var release = (await ReleaseQueue.AddAsync(db, application.Id, null, number =>
+        var release = await QueueAsync(application, number =>
         {
             var release = new Release
             {
@@ -180,16 +187,14 @@ public sealed class ReleaseService(
             };
             release.Resolved(earlier.CommitId!, earlier.Subject ?? "", earlier.Author ?? "", earlier.AuthoredAt ?? now);
             return release;
-        }, cancellationToken))!;
-        signal.Queued();
+        }, cancellationToken);
         return ReleaseView.Of(release, application.ReleaseId);
     }
 
     /// <summary>The application's releases, newest first (the last 50).</summary>
     public async Task<Result<IReadOnlyList<ReleaseView>>> ListAsync(string applicationName, CancellationToken cancellationToken)
     {
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
-        if (application is null)
+        if (await FindAsync(applicationName, cancellationToken) is not { } application)
         {
             return NoSuchApplication(applicationName);
         }
@@ -201,7 +206,7 @@ public sealed class ReleaseService(
 
     public async Task<Result<ReleaseView>> GetAsync(string applicationName, Guid releaseId, CancellationToken cancellationToken)
     {
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
+        var application = await FindAsync(applicationName, cancellationToken);
         var release = application is null
             ? null
             : await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId && r.ApplicationId == application.Id, cancellationToken);
@@ -210,10 +215,10 @@ public sealed class ReleaseService(
             : ReleaseView.Of(release, application!.ReleaseId);
     }
 
-    private async Task<Release> QueueAsync(Application application, string? commit, ReleaseTrigger trigger, string triggeredBy, CancellationToken cancellationToken)
+    private Task<Release> QueueAsync(Application application, string? commit, ReleaseTrigger trigger, string triggeredBy, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var release = (await ReleaseQueue.AddAsync(db, application.Id, null, number => new Release
+        return QueueAsync(application, number => new Release
         {
             TenantId = application.TenantId,
             ApplicationId = application.Id,
@@ -222,22 +227,25 @@ public sealed class ReleaseService(
             TriggeredBy = triggeredBy,
             RequestedCommit = commit,
             CreatedAt = now,
-        }, cancellationToken))!;
+        }, cancellationToken);
+    }
+
+    /// <summary>Adds the release <paramref name="make"/> builds for the next number and wakes the worker.</summary>
+    private async Task<Release> QueueAsync(Application application, Func<int, Release> make, CancellationToken cancellationToken)
+    {
+        var release = (await ReleaseQueue.AddAsync(db, application.Id, null, make, cancellationToken))!;
         signal.Queued();
         return release;
     }
 
-    private async Task<Result<LinkedRepository>> RepositoryOfAsync(string applicationName, CancellationToken cancellationToken)
-    {
-        var application = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
-        if (application is null)
-        {
-            return NoSuchApplication(applicationName);
-        }
+    private Task<Application?> FindAsync(string applicationName, CancellationToken cancellationToken) =>
+        db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Name == applicationName, cancellationToken);
 
+    private async Task<Result<LinkedRepository>> RepositoryOfAsync(Application application, CancellationToken cancellationToken)
+    {
         var repository = await db.Repositories.SingleOrDefaultAsync(r => r.ApplicationId == application.Id, cancellationToken);
         return repository is null
-            ? Failure.Conflict("repository", $"'{applicationName}' has no repository linked: link one first.")
+            ? Failure.Conflict("repository", $"'{application.Name}' has no repository linked: link one first.")
             : repository;
     }
 

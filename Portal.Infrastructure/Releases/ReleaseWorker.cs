@@ -96,7 +96,7 @@ public sealed partial class ReleaseWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var open = await db.Releases.IgnoreQueryFilters()
-            .Where(r => r.State != ReleaseState.Succeeded && r.State != ReleaseState.Failed && r.State != ReleaseState.Superseded)
+            .Unfinished()
             .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         foreach (var orphan in open.Where(r => r.State is ReleaseState.Fetching or ReleaseState.Building && !preparing.Contains(r.ApplicationId)))
@@ -200,8 +200,7 @@ public sealed partial class ReleaseWorker(
         var cartridge = await db.Cartridges.AsNoTracking().SingleAsync(c => c.Id == application.CartridgeId, cancellationToken);
         if (release.State == ReleaseState.Fetching)
         {
-            var link = RepositoryLink.Create(repository.Url, repository.Branch, repository.Username,
-                repository.ProtectedPassword is { } stored ? RepositorySecrets.UnprotectPassword(protection, stored) : null);
+            var link = RepositorySecrets.LinkOf(protection, repository);
             if (!link.Succeeded)
             {
                 return link.Failure!.Message;

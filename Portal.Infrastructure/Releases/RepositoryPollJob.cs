@@ -49,13 +49,12 @@ public sealed partial class RepositoryPoller(
     private async Task PollAsync(PortalDbContext db, LinkedRepository repository, CancellationToken cancellationToken)
     {
         var releases = db.Releases.IgnoreQueryFilters().Where(r => r.ApplicationId == repository.ApplicationId);
-        if (await releases.AnyAsync(r => r.State != ReleaseState.Succeeded && r.State != ReleaseState.Failed && r.State != ReleaseState.Superseded, cancellationToken))
+        if (await releases.Unfinished().AnyAsync(cancellationToken))
         {
             return; // one is on its way: look again next time
         }
 
-        var link = RepositoryLink.Create(repository.Url, repository.Branch, repository.Username,
-            repository.ProtectedPassword is { } stored ? RepositorySecrets.UnprotectPassword(protection, stored) : null);
+        var link = RepositorySecrets.LinkOf(protection, repository);
         var head = link.Succeeded ? await git.FetchAsync(repository.ApplicationId, link.Value!, cancellationToken) : link.Failure!;
         if (!head.Succeeded)
         {

@@ -8,6 +8,7 @@ using Portal.Core.Git;
 using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Applications;
+using Portal.Infrastructure.Autoscaling;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Routing;
 using Portal.Infrastructure.Routing.Haproxy;
@@ -96,6 +97,9 @@ public static class DependencyInjection
         services.AddScoped<ReleaseService>();
         services.AddScoped<GitWebhookReceiver>();
         services.AddSingleton<RepositoryPoller>();
+        services.AddOptions<AutoscalerOptions>().BindConfiguration(AutoscalerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Autoscaler>();
+        services.AddScoped<AutoscalingService>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
@@ -119,22 +123,31 @@ public static class DependencyInjection
         }
     }
 
-    /// <summary>The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, and the release worker, unless turned off.</summary>
+    /// <summary>
+    /// The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, the autoscaler's every
+    /// <see cref="AutoscalerOptions.SampleInterval"/>, repository polling and the release worker, unless turned off.
+    /// </summary>
     private static void AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var reconciler = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
         var git = configuration.GetSection(GitOptions.Section).Get<GitOptions>() ?? new GitOptions();
+        var autoscaler = configuration.GetSection(AutoscalerOptions.Section).Get<AutoscalerOptions>() ?? new AutoscalerOptions();
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key).StoreDurably());
             quartz.AddJob<RepositoryPollJob>(job => job.WithIdentity(RepositoryPollJob.Key).StoreDurably());
+            quartz.AddJob<AutoscaleJob>(job => job.WithIdentity(AutoscaleJob.Key).StoreDurably());
             if (reconciler.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger
                     .ForJob(RepositoryPollJob.Key)
                     .StartNow()
                     .WithSimpleSchedule(schedule => schedule.WithInterval(git.PollCheckInterval).RepeatForever()));
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(AutoscaleJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(autoscaler.SampleInterval).RepeatForever()));
                 quartz.AddTrigger(trigger => trigger
                     .ForJob(ReconcileJob.Key)
                     .StartNow()

@@ -39,6 +39,7 @@ public static class WebApplicationExtensions
         app.MapPartitionsApi();
         app.MapApplicationsApi();
         app.MapReleasesApi();
+        app.MapAutoscalingApi();
         app.MapGitHooks();
         app.MapDomainsApi();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -30,6 +30,9 @@ public sealed class Application : ITenantOwned
     /// <summary>How many members should run now (between min and max; set by scaling).</summary>
     public int DesiredMembers { get; set; }
 
+    /// <summary>The autoscaling policy that sets <see cref="DesiredMembers"/> between min and max (null: scaled by hand).</summary>
+    public Guid? AutoscalingPolicyId { get; set; }
+
     /// <summary>The data application whose database this one uses (at most one: the DB_* variables name one).</summary>
     public Guid? LinkedApplicationId { get; set; }
 

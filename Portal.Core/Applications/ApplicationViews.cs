@@ -49,7 +49,8 @@ public sealed record ApplicationDetails(
     IReadOnlyList<string> LinkedBy,
     ApplicationRouting Routing,
     RepositoryView? Repository = null,
-    ReleaseView? Release = null);
+    ReleaseView? Release = null,
+    string? AutoscalingPolicy = null);
 
 /// <summary>How the router serves an application: its tenant (part of its host name), custom domains, algorithm, stickiness.</summary>
 public sealed record ApplicationRouting(

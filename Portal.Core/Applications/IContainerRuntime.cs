@@ -1,3 +1,5 @@
+using Portal.Core.Autoscaling;
+
 namespace Portal.Core.Applications;
 
 /// <summary>
@@ -29,6 +31,9 @@ public interface IContainerRuntime
     /// <see cref="ContainerLogs.MaxLineLength"/> characters; none when the container is gone.
     /// </summary>
     Task<IReadOnlyList<string>> LogsAsync(string containerId, int tail, CancellationToken cancellationToken);
+
+    /// <summary>The container's CPU and memory use now (cumulative CPU time); null when it is gone or not running.</summary>
+    Task<ContainerUsage?> UsageAsync(string containerId, CancellationToken cancellationToken);
 }
 
 /// <summary>Rules for the output of containers the portal shows (a failed release's last lines, say).</summary>

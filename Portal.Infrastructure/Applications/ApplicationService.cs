@@ -8,6 +8,7 @@ using Portal.Core.Git;
 using Portal.Core.Partitions;
 using Portal.Core.Releases;
 using Portal.Core.Routing;
+using Portal.Infrastructure.Autoscaling;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Routing;
 
@@ -16,7 +17,7 @@ namespace Portal.Infrastructure.Applications;
 /// <summary>What a tenant asks for when creating an application.</summary>
 public sealed record CreateApplication(
     string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy,
-    LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null);
+    LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null, string? AutoscalingPolicy = null);
 
 /// <summary>
 /// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
@@ -38,6 +39,22 @@ public sealed class ApplicationService(
         if (policy is null)
         {
             return Failure.Validation("deploymentPolicy", $"There is no deployment policy named '{policyName}'.");
+        }
+
+        Guid? autoscaling = null;
+        if (!string.IsNullOrEmpty(request.AutoscalingPolicy))
+        {
+            if (cartridge.Category == CartridgeCategory.Data)
+            {
+                return Failure.Validation("autoscalingPolicy", AutoscalingService.DataNotScaled);
+            }
+
+            autoscaling = await db.AutoscalingPolicies.Where(p => p.Name == request.AutoscalingPolicy).Select(p => (Guid?)p.Id)
+                .SingleOrDefaultAsync(cancellationToken);
+            if (autoscaling is null)
+            {
+                return Failure.Validation("autoscalingPolicy", AutoscalingService.NoSuchPolicy(request.AutoscalingPolicy));
+            }
         }
 
         var min = request.MinMembers ?? 1;
@@ -68,6 +85,7 @@ public sealed class ApplicationService(
             MinMembers = min,
             MaxMembers = max,
             DesiredMembers = min,
+            AutoscalingPolicyId = autoscaling,
             LoadBalancing = request.LoadBalancing ?? LoadBalancingAlgorithm.RoundRobin,
             StickySessions = request.StickySessions ?? false,
             LinkedApplicationId = links.Count == 1 ? dataApplications.Single(a => a.Name == links[0]).Id : null,
@@ -135,6 +153,9 @@ public sealed class ApplicationService(
         var release = application.ReleaseId is { } releaseId
             ? await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId, cancellationToken)
             : null;
+        var autoscaling = application.AutoscalingPolicyId is { } autoscalingId
+            ? await db.AutoscalingPolicies.Where(p => p.Id == autoscalingId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken)
+            : null;
 
         return new ApplicationDetails(
             Summarize(application, row.Cartridge, active, names),
@@ -145,7 +166,8 @@ public sealed class ApplicationService(
             linkedBy,
             new ApplicationRouting(tenant, domains, application.LoadBalancing, application.StickySessions),
             repository is null ? null : RepositoryView.Of(repository),
-            release is null ? null : ReleaseView.Of(release, application.ReleaseId));
+            release is null ? null : ReleaseView.Of(release, application.ReleaseId),
+            autoscaling);
     }
 
     /// <summary>Sets how the router spreads the application's requests; the router follows within a second.</summary>
@@ -179,6 +201,12 @@ public sealed class ApplicationService(
         if (ApplicationRules.CheckScale(members, application.MinMembers, application.MaxMembers) is { } problem)
         {
             return Failure.Validation("members", problem);
+        }
+
+        if (application.AutoscalingPolicyId is not null)
+        {
+            return Failure.Conflict("members", "The application is autoscaled: its policy sets the members between min and max. "
+                                               + "Change min and max, or turn autoscaling off, to choose the count by hand.");
         }
 
         application.DesiredMembers = members;

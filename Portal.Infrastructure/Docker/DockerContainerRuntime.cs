@@ -2,6 +2,7 @@ using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portal.Core.Applications;
+using Portal.Core.Autoscaling;
 using Portal.Core.Cartridges;
 
 namespace Portal.Infrastructure.Docker;
@@ -228,6 +229,58 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         {
             return []; // gone: it has no output any more
         }
+    }
+
+    public async Task<ContainerUsage?> UsageAsync(string containerId, CancellationToken cancellationToken)
+    {
+        ContainerStatsResponse? stats = null;
+        try
+        {
+            // One-shot: one sample, not two a second apart. The engine still hands it out from its stats collector's next
+            // pass (one a second for all containers): a reading within a second of another one on this engine waits for it.
+            await docker.Containers.GetContainerStatsAsync(containerId, new ContainerStatsParameters { Stream = false, OneShot = true },
+                new InlineProgress<ContainerStatsResponse>(s => stats = s), cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null; // gone
+        }
+
+        return stats is null ? null : UsageOf(stats);
+    }
+
+    /// <summary>A reading from the engine's stats; null for a container that is not running (the engine reports nothing then).</summary>
+    private static ContainerUsage? UsageOf(ContainerStatsResponse stats)
+    {
+        var cpu = stats.CPUStats?.CPUUsage?.TotalUsage ?? 0;
+        var read = stats.Read;
+        if (read == default && cpu == 0)
+        {
+            return null;
+        }
+
+        var readAt = read == default
+            ? DateTimeOffset.UtcNow
+            : new DateTimeOffset(read.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(read, DateTimeKind.Utc) : read.ToUniversalTime());
+        var memory = stats.MemoryStats;
+        return new ContainerUsage(readAt, cpu, memory is null ? 0 : MemoryWithoutCache(memory), memory?.Limit ?? 0);
+    }
+
+    /// <summary>
+    /// Memory in use without the page cache the kernel can drop, as <c>docker stats</c> counts it: cgroup v1 reports
+    /// total_inactive_file (older engines only cache), cgroup v2 inactive_file.
+    /// </summary>
+    private static ulong MemoryWithoutCache(MemoryStats memory)
+    {
+        foreach (var key in (string[])["total_inactive_file", "inactive_file", "cache"])
+        {
+            if (memory.Stats is not null && memory.Stats.TryGetValue(key, out var cache))
+            {
+                return cache < memory.Usage ? memory.Usage - cache : memory.Usage;
+            }
+        }
+
+        return memory.Usage;
     }
 
     /// <summary>The hardening boundary checks what it is given: limits must limit, variables must be variables.</summary>

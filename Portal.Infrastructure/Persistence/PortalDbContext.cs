@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
+using Portal.Core.Autoscaling;
 using Portal.Core.Git;
 using Portal.Core.Releases;
 using Portal.Core.Cartridges;
@@ -45,6 +46,10 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<NetworkPartition> NetworkPartitions => Set<NetworkPartition>();
 
     public DbSet<DeploymentPolicy> DeploymentPolicies => Set<DeploymentPolicy>();
+
+    public DbSet<AutoscalingPolicy> AutoscalingPolicies => Set<AutoscalingPolicy>();
+
+    public DbSet<ScalingDecision> ScalingDecisions => Set<ScalingDecision>();
 
     public DbSet<Installation> Installations => Set<Installation>();
 

@@ -58,7 +58,7 @@ public static class ApplicationsApi
 
         var result = await applications.CreateAsync(
             new CreateApplication(request.Name, request.Cartridge, request.MinMembers, request.MaxMembers, request.Links, request.DeploymentPolicy,
-                request.LoadBalancing, request.StickySessions),
+                request.LoadBalancing, request.StickySessions, request.AutoscalingPolicy),
             cancellationToken);
         if (!result.Succeeded)
         {
@@ -123,7 +123,8 @@ public sealed record CreateApplicationRequest(
     [MaxLength(40)] string? DeploymentPolicy,
     LoadBalancingAlgorithm? LoadBalancing,
     bool? StickySessions,
-    RepositoryRequest? Repository);
+    RepositoryRequest? Repository,
+    [MaxLength(40)] string? AutoscalingPolicy = null);
 
 public sealed record ScaleRequest([Required] int? Members);
 
@@ -143,7 +144,7 @@ public sealed record ApplicationResponse(
     int MinMembers, int MaxMembers, int DesiredMembers, int ActiveMembers, IReadOnlyList<string> Links,
     IReadOnlyList<string> LinkedBy, string DeploymentPolicy, IReadOnlyList<MemberResponse> Members,
     IReadOnlyList<MemberResponse> RecentlyFaulted, RoutingResponse Routing, RepositoryResponse? Repository,
-    WebhookResponse? Webhook, CurrentReleaseResponse? Release, DateTimeOffset CreatedAt)
+    WebhookResponse? Webhook, CurrentReleaseResponse? Release, string? AutoscalingPolicy, DateTimeOffset CreatedAt)
 {
     /// <summary>The application; <paramref name="webhookSecret"/> only right after it was made (linking, regenerating).</summary>
     public static ApplicationResponse From(ApplicationDetails d, RouterOptions router, HttpRequest http, string? webhookSecret = null)
@@ -156,6 +157,7 @@ public sealed record ApplicationResponse(
             d.Repository is { } repository ? RepositoryResponse.From(repository) : null,
             d.Repository is null ? null : new WebhookResponse(WebhookResponse.UrlOf(http, d.Routing.Tenant, s.Name), webhookSecret),
             d.Release is { } release ? CurrentReleaseResponse.From(release) : null,
+            d.AutoscalingPolicy,
             s.CreatedAt);
     }
 }

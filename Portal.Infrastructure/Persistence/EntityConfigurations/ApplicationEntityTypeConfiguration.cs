@@ -20,6 +20,7 @@ internal sealed class ApplicationEntityTypeConfiguration : IEntityTypeConfigurat
         builder.HasOne<Cartridge>().WithMany().HasForeignKey(a => a.CartridgeId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<DeploymentPolicy>().WithMany().HasForeignKey(a => a.DeploymentPolicyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Application>().WithMany().HasForeignKey(a => a.LinkedApplicationId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Portal.Core.Autoscaling.AutoscalingPolicy>().WithMany().HasForeignKey(a => a.AutoscalingPolicyId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Core.Tenancy.Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.Ignore(a => a.TargetReleaseId);
     }

@@ -180,6 +180,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AutoscalingPolicyId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("CartridgeId")
                         .HasColumnType("uuid");
 
@@ -241,6 +244,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AutoscalingPolicyId");
 
                     b.HasIndex("CartridgeId");
 
@@ -341,6 +346,115 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("ApplicationId", "State");
 
                     b.ToTable("Members");
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.AutoscalingPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("CpuPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<TimeSpan>("EvaluationInterval")
+                        .HasColumnType("interval");
+
+                    b.Property<TimeSpan?>("Horizon")
+                        .HasColumnType("interval");
+
+                    b.Property<int?>("MemoryPercent")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Prediction")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("RequestsInFlight")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ScaleDownAfter")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeSpan>("ScaleDownCooldown")
+                        .HasColumnType("interval");
+
+                    b.Property<TimeSpan>("ScaleUpCooldown")
+                        .HasColumnType("interval");
+
+                    b.Property<TimeSpan>("Window")
+                        .HasColumnType("interval");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("AutoscalingPolicies");
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.ScalingDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("ActiveMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DrainedMemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("FromMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<TimeSpan>("Horizon")
+                        .HasColumnType("interval");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Prediction")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ToMembers")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "At");
+
+                    b.ToTable("ScalingDecisions");
                 });
 
             modelBuilder.Entity("Portal.Core.Cartridges.Cartridge", b =>
@@ -857,6 +971,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Portal.Core.Applications.Application", b =>
                 {
+                    b.HasOne("Portal.Core.Autoscaling.AutoscalingPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("AutoscalingPolicyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Core.Cartridges.Cartridge", null)
                         .WithMany()
                         .HasForeignKey("CartridgeId")
@@ -903,6 +1022,55 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("PartitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.ScalingDecision", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Autoscaling.MetricEvaluation", "Metrics", b1 =>
+                        {
+                            b1.Property<Guid>("ScalingDecisionId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<double?>("Acceleration");
+
+                            b1.Property<double?>("Average");
+
+                            b1.Property<double?>("Level");
+
+                            b1.Property<string>("Metric")
+                                .IsRequired();
+
+                            b1.Property<double?>("Predicted");
+
+                            b1.Property<int?>("Required");
+
+                            b1.Property<int>("Samples");
+
+                            b1.Property<double?>("Slope");
+
+                            b1.Property<int>("Threshold");
+
+                            b1.HasKey("ScalingDecisionId", "__synthesizedOrdinal");
+
+                            b1.ToTable("ScalingDecisions");
+
+                            b1
+                                .ToJson("Metrics")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScalingDecisionId");
+                        });
+
+                    b.Navigation("Metrics");
                 });
 
             modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>

@@ -168,6 +168,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AutoscalingPolicyId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("CartridgeId")
                         .HasColumnType("TEXT");
 
@@ -229,6 +232,8 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AutoscalingPolicyId");
 
                     b.HasIndex("CartridgeId");
 
@@ -329,6 +334,115 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ApplicationId", "State");
 
                     b.ToTable("Members");
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.AutoscalingPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CpuPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("EvaluationInterval")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan?>("Horizon")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MemoryPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Prediction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RequestsInFlight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ScaleDownAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("ScaleDownCooldown")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("ScaleUpCooldown")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("Window")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("AutoscalingPolicies");
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.ScalingDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ActiveMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DrainedMemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<TimeSpan>("Horizon")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Prediction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ToMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "At");
+
+                    b.ToTable("ScalingDecisions");
                 });
 
             modelBuilder.Entity("Portal.Core.Cartridges.Cartridge", b =>
@@ -845,6 +959,11 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Portal.Core.Applications.Application", b =>
                 {
+                    b.HasOne("Portal.Core.Autoscaling.AutoscalingPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("AutoscalingPolicyId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Portal.Core.Cartridges.Cartridge", null)
                         .WithMany()
                         .HasForeignKey("CartridgeId")
@@ -891,6 +1010,55 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("PartitionId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Autoscaling.ScalingDecision", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.OwnsMany("Portal.Core.Autoscaling.MetricEvaluation", "Metrics", b1 =>
+                        {
+                            b1.Property<Guid>("ScalingDecisionId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAddOrUpdate();
+
+                            b1.Property<double?>("Acceleration");
+
+                            b1.Property<double?>("Average");
+
+                            b1.Property<double?>("Level");
+
+                            b1.Property<string>("Metric")
+                                .IsRequired();
+
+                            b1.Property<double?>("Predicted");
+
+                            b1.Property<int?>("Required");
+
+                            b1.Property<int>("Samples");
+
+                            b1.Property<double?>("Slope");
+
+                            b1.Property<int>("Threshold");
+
+                            b1.HasKey("ScalingDecisionId", "__synthesizedOrdinal");
+
+                            b1.ToTable("ScalingDecisions");
+
+                            b1
+                                .ToJson("Metrics")
+                                .HasColumnType("TEXT");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ScalingDecisionId");
+                        });
+
+                    b.Navigation("Metrics");
                 });
 
             modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>

@@ -39,6 +39,9 @@ public sealed class Member : ITenantOwned
     /// <summary>Why it faulted, in words for the tenant (no secrets).</summary>
     public string? FaultReason { get; private set; }
 
+    /// <summary>How a member is named to people: the last 8 hex digits of its id (the first ones are a timestamp, alike for members made together).</summary>
+    public static string ShortId(Guid id) => id.ToString("N")[^8..];
+
     /// <summary>Its container runs: from now on the health check decides whether it becomes Active.</summary>
     public void Started(string containerId, int? hostPort, DateTimeOffset now)
     {

@@ -107,7 +107,7 @@ public static class AutoscalingRules
 
         if (cpuPercent is null && memoryPercent is null && requestsInFlight is null)
         {
-            errors["cpuPercent"] = ["Set at least one threshold: cpuPercent, memoryPercent or requestsInFlight."];
+            errors["cpuPercent"] = ["Set at least one threshold: CPU %, memory % or requests in flight."];
         }
 
         if (evaluationInterval < MinInterval || evaluationInterval > MaxInterval)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Portal.Core.Applications;
 using Portal.Core.Partitions;
 
 namespace Portal.Core.Autoscaling;
@@ -217,7 +218,7 @@ public static class ScalingEvaluator
         }
 
         var victim = LeastLoaded(input);
-        var named = victim is null ? "" : $" Draining the least loaded member ({victim.MemberId.ToString()[..8]}).";
+        var named = victim is null ? "" : $" Draining the least loaded member ({Member.ShortId(victim.MemberId)}).";
         return Outcome(ScalingAction.ScaleDown, current - 1, $"{calm} Removing one.{named}",
             new ScalingState(state.LastScaleUpAt, input.Now, 0), "load", victim?.MemberId);
     }

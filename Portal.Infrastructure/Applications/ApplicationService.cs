@@ -198,15 +198,15 @@ public sealed class ApplicationService(
             return Failure.NotFound($"You have no application named '{name}'.");
         }
 
-        if (ApplicationRules.CheckScale(members, application.MinMembers, application.MaxMembers) is { } problem)
-        {
-            return Failure.Validation("members", problem);
-        }
-
         if (application.AutoscalingPolicyId is not null)
         {
             return Failure.Conflict("members", "The application is autoscaled: its policy sets the members between min and max. "
                                                + "Change min and max, or turn autoscaling off, to choose the count by hand.");
+        }
+
+        if (ApplicationRules.CheckScale(members, application.MinMembers, application.MaxMembers) is { } problem)
+        {
+            return Failure.Validation("members", problem);
         }
 
         application.DesiredMembers = members;

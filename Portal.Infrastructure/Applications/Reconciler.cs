@@ -276,7 +276,7 @@ public sealed partial class Reconciler(
             if (mine.FirstOrDefault(m => m.State == MemberState.Faulted) is { } faulted)
             {
                 var log = await LastLinesAsync(pass, faulted, cancellationToken);
-                release.Fail($"Member {faulted.Id.ToString()[..8]} of release #{release.Number} failed: {faulted.FaultReason} The serving release kept serving.", now, log);
+                release.Fail($"Member {Member.ShortId(faulted.Id)} of release #{release.Number} failed: {faulted.FaultReason} The serving release kept serving.", now, log);
                 application.DeployingReleaseId = null; // its other members are outdated now: the next plan removes them
                 LogRelease(application.Name, release.Number, release.State);
             }

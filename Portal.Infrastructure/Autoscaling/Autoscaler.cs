@@ -46,9 +46,6 @@ public sealed partial class Autoscaler(
 
     private DateTimeOffset prunedAt;
 
-    /// <summary>The application's last evaluation (logged or not), for the portal to show; null before the first.</summary>
-    public ScalingOutcome? LatestOf(Guid applicationId) => tracked.TryGetValue(applicationId, out var t) ? t.Latest : null;
-
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -116,7 +113,6 @@ public sealed partial class Autoscaler(
             });
             state.State = outcome.State;
             state.EvaluatedAt = now;
-            state.Latest = outcome;
             changed |= Apply(application, members, outcome, now);
             Log(db, state, application, policy, mine.Count, outcome, now);
         }
@@ -138,25 +134,27 @@ public sealed partial class Autoscaler(
     /// <summary>One round of readings into the application's windows.</summary>
     private void Measure(Tracked state, Application application, List<Member> mine, Dictionary<Guid, ContainerUsage> usage, double cpuLimit, DateTimeOffset now)
     {
-        var readings = new Dictionary<Guid, MemberReading>();
+        var round = new List<MemberReading>();
         foreach (var member in mine)
         {
             if (!usage.TryGetValue(member.Id, out var current))
             {
-                continue; // no reading this round: the others' mean stands for it
+                continue; // no reading this round: the others' mean stands for it, its last reading for choosing whom to drain
             }
 
             var cpu = state.Usage.TryGetValue(member.Id, out var previous) ? MemberLoad.CpuPercent(previous, current, cpuLimit) : null;
             state.Usage[member.Id] = current;
-            readings[member.Id] = new MemberReading(member.Id, member.PartitionId, cpu, MemberLoad.MemoryPercent(current));
+            var reading = new MemberReading(member.Id, member.PartitionId, cpu, MemberLoad.MemoryPercent(current));
+            state.Readings[member.Id] = reading;
+            round.Add(reading);
         }
 
-        foreach (var gone in state.Usage.Keys.Except(mine.Select(m => m.Id)).ToList())
+        foreach (var gone in state.Usage.Keys.Union(state.Readings.Keys).Except(mine.Select(m => m.Id)).ToList())
         {
             state.Usage.Remove(gone);
+            state.Readings.Remove(gone);
         }
 
-        state.Readings = readings;
         var totals = traffic.Of(application.Id);
         double inFlight = totals.InFlight;
         if (state.Traffic is { } earlier && now > earlier.At)
@@ -168,8 +166,8 @@ public sealed partial class Autoscaler(
 
         state.Traffic = (totals, now);
         state.Load.Record(now, mine.Count,
-            Mean(readings.Values.Select(r => r.CpuPercent)),
-            Mean(readings.Values.Select(r => r.MemoryPercent)),
+            Mean(round.Select(r => r.CpuPercent)),
+            Mean(round.Select(r => r.MemoryPercent)),
             inFlight);
     }
 
@@ -282,11 +280,9 @@ public sealed partial class Autoscaler(
 
         public string? LoggedKey { get; set; }
 
-        public ScalingOutcome? Latest { get; set; }
-
         public Dictionary<Guid, ContainerUsage> Usage { get; } = [];
 
-        public Dictionary<Guid, MemberReading> Readings { get; set; } = [];
+        public Dictionary<Guid, MemberReading> Readings { get; } = [];
 
         public (TrafficTotals Totals, DateTimeOffset At)? Traffic { get; set; }
     }

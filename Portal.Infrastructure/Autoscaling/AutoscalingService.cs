@@ -103,7 +103,17 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
         }
 
         db.AutoscalingPolicies.Remove(policy);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // An application chose it meanwhile (the key refuses the delete).
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("name", $"'{name}' was given to an application meanwhile; give it another policy (or none) first.");
+        }
+
         return name;
     }
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -64,7 +62,7 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         await fixture.WaitUntilRoutedAsync(host, 1);
 
         // Scale out under load.
-        using var load = new Load(fixture, host, workers: 6);
+        using var load = new RouterLoad(fixture, host, "/burn.php", workers: 6);
         JsonElement scaledOut;
         try
         {
@@ -123,62 +121,5 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         var response = await client.GetAsync("/api/v1/applications/burner/scaling-decisions");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return [.. (await response.JsonAsync()).EnumerateArray()];
-    }
-
-    /// <summary>Workers requesting the burning page through the router, counting who served what and when.</summary>
-    private sealed class Load : IDisposable
-    {
-        private readonly CancellationTokenSource stop = new();
-        private readonly Stopwatch clock = Stopwatch.StartNew();
-        private readonly ConcurrentQueue<(string Member, TimeSpan At)> served = new();
-        private readonly Task[] workers;
-
-        public Load(RuntimePortalFixture fixture, string host, int workers) =>
-            this.workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => RunAsync(fixture, host)))];
-
-        public ConcurrentQueue<string> Failures { get; } = new();
-
-        public TimeSpan Elapsed => clock.Elapsed;
-
-        /// <summary>Only responses after this count for <see cref="ServedBy"/>.</summary>
-        public TimeSpan Since { get; set; }
-
-        public int ServedBy(string member) => served.Count(s => s.Member == member && s.At >= Since);
-
-        public string Summary => string.Join(", ", served.Where(s => s.At >= Since).GroupBy(s => s.Member).Select(g => $"{g.Key[..8]}: {g.Count()}"));
-
-        public async Task StopAsync()
-        {
-            await stop.CancelAsync();
-            await Task.WhenAll(workers);
-        }
-
-        public void Dispose() => stop.Dispose();
-
-        private async Task RunAsync(RuntimePortalFixture fixture, string host)
-        {
-            using var client = fixture.Portal.CreateClient();
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var response = await client.SendAsync(Get(host, "/burn.php"), stop.Token);
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Failures.Enqueue($"{(int)response.StatusCode} at {clock.Elapsed.TotalSeconds:0.0} s");
-                        continue;
-                    }
-
-                    served.Enqueue((MemberOf(response) ?? "?", clock.Elapsed));
-                }
-                catch (Exception e) when (!stop.IsCancellationRequested)
-                {
-                    Failures.Enqueue($"{e.GetType().Name} at {clock.Elapsed.TotalSeconds:0.0} s: {e.Message}");
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-        }
     }
 }

@@ -185,7 +185,7 @@ public sealed class ScalingEvaluatorTests
         var outcome = ScalingEvaluator.Evaluate(input);
 
         Assert.Equal((ScalingAction.ScaleDown, 3, d), (outcome.Action, outcome.To, outcome.DrainMemberId));
-        Assert.Contains($"({d.ToString()[..8]})", outcome.Reason);
+        Assert.Contains($"({d.ToString("N")[^8..]})", outcome.Reason);
         Assert.Equal(T0, outcome.State.LastScaleDownAt);
     }
 

@@ -6,6 +6,9 @@ using Docker.DotNet.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Infrastructure.Docker;
+using Portal.Tests.Autoscaling;
+using Portal.Tests.Releases;
+using Portal.Tests.Routing;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Partitions;
@@ -276,6 +279,77 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
 
         await AssertRunsOnAsync(local, fixture.EngineA, fixture.EngineB);
     }
+
+    [Fact]
+    public async Task Autoscaling_bursts_to_the_burst_partition_stops_where_the_partitions_are_full_and_empties_the_burst_first()
+    {
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        await EnsurePartitionBAsync(ops);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync("/api/v1/admin/deployment-policies/one-then-burst", new
+        {
+            algorithm = "oneAfterAnother",
+            partitions = new object[] { new { partition = "local", maxMembers = 1 }, new { partition = B, maxMembers = 1, burst = true } },
+        })).StatusCode);
+        var policy = $"rif-{Guid.NewGuid().ToString("N")[..8]}";
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/autoscaling-policies", new
+        {
+            name = policy, requestsInFlight = 2, evaluationIntervalSeconds = 2, windowSeconds = 20,
+            scaleUpCooldownSeconds = 2, scaleDownCooldownSeconds = 2, scaleDownAfter = 2,
+        })).StatusCode);
+        using var git = await Git.GitWorkspace.CreateAsync();
+        await git.CommitAsync("A slow page", [("index.php", "<?php echo 'up';"), ("slow.php", "<?php usleep(500000); echo gethostname();")]);
+        var tenant = ApiClient.UniqueTenant("asburst");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        await client.CreateApplicationAsync(new
+        {
+            name = "shop", cartridge = "php", minMembers = 1, maxMembers = 4, deploymentPolicy = "one-then-burst",
+            repository = new { url = git.Origin }, autoscalingPolicy = policy,
+        });
+        await client.WaitForReleaseAsync("shop", 1, seconds: 120);
+        var one = await client.WaitUntilRunningAsync("shop", 1);
+        var local = Assert.Single(MembersByPartition(one)["local"]);
+        var host = $"shop.{tenant}.apps.localhost";
+        await fixture.Runtime.WaitUntilRoutedAsync(host, 1);
+
+        // Six clients of a page taking 0.5 s keep about 6 requests in flight: 3 members at 2 each, but the policy's
+        // partitions hold 2; the second goes to the burst partition, and the log says why there is no third.
+        JsonElement two;
+        using (var load = new RouterLoad(fixture.Runtime, host, "/slow.php", workers: 6))
+        {
+            two = await client.WaitForAsync("shop", a => a.GetProperty("activeMembers").GetInt32() == 2, seconds: 120);
+            await fixture.Runtime.WaitUntilRoutedAsync(host, 2);
+            load.Since = load.Elapsed;
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var decisions = await DecisionsAsync(client, "shop");
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (!decisions.Any(d => d.GetProperty("action").GetString() == "atMaximum") && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+                decisions = await DecisionsAsync(client, "shop");
+            }
+
+            await load.StopAsync();
+            var burst = Assert.Single(MembersByPartition(two)[B]);
+            Assert.True(load.ServedBy(burst) > 0 && load.ServedBy(local) > 0, $"served: {load.Summary}; failed: {string.Join("; ", load.Failures.Take(5))}");
+            Assert.True(load.Failures.IsEmpty, string.Join("; ", load.Failures.Take(5)));
+            var up = decisions.First(d => d.GetProperty("action").GetString() == "scaleUp");
+            Assert.Equal(2, up.GetProperty("toMembers").GetInt32());
+            Assert.StartsWith("Requests in flight predicted", up.GetProperty("reason").GetString());
+            var atMaximum = decisions.First(d => d.GetProperty("action").GetString() == "atMaximum");
+            Assert.Contains("partitions hold 2 members", atMaximum.GetProperty("reason").GetString());
+            Assert.Equal(2, atMaximum.GetProperty("toMembers").GetInt32());
+        }
+
+        // Idle again: back to one member, the burst partition emptied first.
+        var back = await client.WaitForAsync("shop", a =>
+            a.GetProperty("desiredMembers").GetInt32() == 1 && a.GetProperty("members").GetArrayLength() == 1, seconds: 90);
+        Assert.Equal([local], back.MemberIds());
+        var down = (await DecisionsAsync(client, "shop")).First(d => d.GetProperty("action").GetString() == "scaleDown");
+        Assert.Equal(MembersByPartition(two)[B].Single(), down.GetProperty("drainedMember").GetString());
+    }
+
+    private static async Task<List<JsonElement>> DecisionsAsync(HttpClient client, string application) =>
+        [.. (await (await client.GetAsync($"/api/v1/applications/{application}/scaling-decisions")).JsonAsync()).EnumerateArray()];
 
     [Fact]
     public async Task When_a_policy_drops_a_partition_members_move_but_a_database_stays_with_its_data()

@@ -16,10 +16,10 @@ public sealed class ApplicationLoad(TimeSpan window)
     public int ActiveMembers { get; private set; } = -1;
 
     /// <summary>
-    /// Records one round of readings. CPU and memory are the Active members' mean percent times their number (the
-    /// members that gave no reading count as the mean, so a missed reading does not look like less load).
+    /// Records one round of readings: the application's totals (CPU and memory in percent of one member's limits, summed
+    /// over its Active members; requests in flight); null where there is no figure this round.
     /// </summary>
-    public void Record(DateTimeOffset at, int activeMembers, double? meanCpuPercent, double? meanMemoryPercent, double? requestsInFlight)
+    public void Record(DateTimeOffset at, int activeMembers, double? cpuTotal, double? memoryTotal, double? requestsInFlight)
     {
         if (activeMembers != ActiveMembers)
         {
@@ -27,10 +27,18 @@ public sealed class ApplicationLoad(TimeSpan window)
             ActiveMembers = activeMembers;
         }
 
-        Add(ScalingMetric.Cpu, at, meanCpuPercent * activeMembers);
-        Add(ScalingMetric.Memory, at, meanMemoryPercent * activeMembers);
+        Add(ScalingMetric.Cpu, at, cpuTotal);
+        Add(ScalingMetric.Memory, at, memoryTotal);
         Add(ScalingMetric.RequestsInFlight, at, requestsInFlight);
     }
+
+    /// <summary>
+    /// A metric's total over the Active members from this round's figures, the <paramref name="missed"/> members (measured
+    /// before, no reading this round) counted as the others' mean, so a missed reading does not look like less load.
+    /// Members not measured yet are left out (idle). Null when there is no figure.
+    /// </summary>
+    public static double? Total(IReadOnlyCollection<double> figures, int missed) =>
+        figures.Count == 0 ? null : figures.Sum() + missed * figures.Average();
 
     public IReadOnlyDictionary<ScalingMetric, MetricTrend?> Trends(DateTimeOffset now) =>
         windows.ToDictionary(w => w.Key, w => w.Value.Trend(now));

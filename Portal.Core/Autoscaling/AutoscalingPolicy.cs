@@ -124,6 +124,10 @@ public static class AutoscalingRules
         {
             errors["horizonSeconds"] = ["Predict 0 to 600 seconds ahead, or leave it empty to use the measured start-up time."];
         }
+        else if (horizon > window && !errors.ContainsKey("windowSeconds"))
+        {
+            errors["horizonSeconds"] = ["Predict at most as far ahead as the window looks back."];
+        }
 
         if (scaleUpCooldown < TimeSpan.Zero || scaleUpCooldown > MaxCooldown)
         {

@@ -13,6 +13,9 @@ public readonly record struct MetricSample(DateTimeOffset At, double Value);
 /// their spacing, makes the figures robust to missing samples and irregular intervals (Stratos took the first and last
 /// event of a one-minute window, so one late or noisy sample swung its gradient).
 /// </summary>
+/// <param name="Samples">The samples the level, slope and acceleration were read from (since a step, when there was one).</param>
+/// <param name="Span">The time the window's samples span.</param>
+/// <param name="Average">The average of every sample in the window.</param>
 public sealed record MetricTrend(int Samples, TimeSpan Span, double Average, double Level, double Slope, double Acceleration)
 {
     /// <summary>s = s0 + u·t + a·t²/2 at <paramref name="horizon"/> from now (never below zero: no metric here is negative).</summary>
@@ -34,17 +37,21 @@ public sealed class MetricWindow(TimeSpan length)
     private const int SamplesForCurvature = 5;
 
     /// <summary>
-    /// Student's t for a two-sided 1-in-10 000 chance with 1..10 degrees of freedom: how many standard errors a slope
-    /// or curvature must exceed to count. An autoscaler tests at every evaluation, so the usual 1 in 20 (or even
+    /// Student's t for a two-sided 1-in-10 000 chance with 1..30 degrees of freedom: how many standard errors a slope,
+    /// curvature or step must exceed to count. An autoscaler tests at every evaluation, so the usual 1 in 20 (or even
     /// 3 standard errors) read trends into a steady load's noise every few minutes (measured in the test series); and
     /// with few samples a standard error is itself uncertain, hence t rather than the normal distribution.
     /// </summary>
-    private static readonly double[] CriticalT = [6366, 100.1, 28.0, 15.5, 11.2, 9.08, 7.89, 7.12, 6.59, 6.21];
+    private static readonly double[] CriticalT =
+    [
+        6366.1, 99.99, 28.00, 15.54, 11.18, 9.082, 7.885, 7.120, 6.594, 6.211, 5.921, 5.694, 5.513, 5.363, 5.239,
+        5.134, 5.044, 4.966, 4.897, 4.837, 4.784, 4.736, 4.693, 4.654, 4.619, 4.587, 4.558, 4.530, 4.506, 4.482,
+    ];
 
     /// <summary>The normal distribution's 1-in-10 000 two-sided point, the limit of t for many samples.</summary>
     private const double CriticalZ = 3.891;
 
-    /// <summary>t's critical value for the degrees of freedom (a table up to 10, Cornish-Fisher's expansion beyond).</summary>
+    /// <summary>t's critical value for the degrees of freedom (a table up to 30, Cornish-Fisher's expansion beyond: within 0.01).</summary>
     private static double Critical(int freedom) => freedom <= CriticalT.Length
         ? CriticalT[freedom - 1]
         : CriticalZ + (Math.Pow(CriticalZ, 3) + CriticalZ) / (4 * freedom)
@@ -101,15 +108,15 @@ public sealed class MetricWindow(TimeSpan length)
         var distinct = times.Distinct().Count();
         if (distinct >= SamplesForCurvature && Fit(times, values, 2) is { Significant: true } parabola)
         {
-            return new MetricTrend(samples.Count, span, average, parabola.C[0], parabola.C[1], 2 * parabola.C[2]);
+            return new MetricTrend(values.Length, span, average, parabola.C[0], parabola.C[1], 2 * parabola.C[2]);
         }
 
         if (distinct >= SamplesForSlope && Fit(times, values, 1) is { Significant: true } line)
         {
-            return new MetricTrend(samples.Count, span, average, line.C[0], line.C[1], 0);
+            return new MetricTrend(values.Length, span, average, line.C[0], line.C[1], 0);
         }
 
-        return new MetricTrend(samples.Count, span, average, values.Average(), 0, 0);
+        return new MetricTrend(values.Length, span, average, values.Average(), 0, 0);
     }
 
     /// <summary>

@@ -107,14 +107,15 @@ public sealed record ScalingOutcome(
 }
 
 /// <summary>
-/// Stratos's multi-factor rule, mended. Per metric the application's total load (the members' mean times the Active
-/// members, so it does not fall when members are added, unlike Stratos's load formula relative to min) is predicted
+/// Stratos's multi-factor rule, mended. Per metric the application's total load (summed over the Active members, so it
+/// does not fall when members are added, unlike Stratos's load formula relative to min) is predicted
 /// over the horizon as s0 + u·t + a·t²/2 (with prediction off: the window's average, threshold only), and needs ceil(predicted / threshold)
 /// members. The largest count wins, bounded by min, max and the partitions' capacity. Members are added at once (then
 /// a cooldown); one member goes only after fewer were wanted for <see cref="AutoscalingPolicy.ScaleDownAfter"/>
 /// evaluations in a row, with the load then staying below <see cref="AutoscalingPolicy.ScaleDownHeadroom"/> of the
 /// threshold (a steady load between the two marks changes nothing: no oscillation), and it is the least loaded member of
-/// the partition the deployment policy gives up first.
+/// the partition the deployment policy gives up first. Memory, which does not spread over members, asks for one more
+/// member while over its threshold per member, and never for fewer.
 /// </summary>
 public static class ScalingEvaluator
 {
@@ -141,12 +142,26 @@ public static class ScalingEvaluator
             }
 
             var predicted = policy.Prediction ? trend.Predict(input.Horizon) : trend.Average;
-            var required = Members(predicted, threshold);
+            int required, atMost;
+            if (metric == ScalingMetric.Memory)
+            {
+                // Memory does not spread over more members (each keeps its own baseline): over the threshold per member
+                // it asks for one more, and near it, it holds members back from going, but it never asks for fewer.
+                var perMember = input.ActiveMembers > 0 ? predicted / input.ActiveMembers : 0;
+                required = perMember > threshold ? current + 1 : 0;
+                atMost = perMember > threshold * AutoscalingPolicy.ScaleDownHeadroom ? current : 0;
+            }
+            else
+            {
+                required = Members(predicted, threshold);
+                atMost = Members(predicted, threshold * AutoscalingPolicy.ScaleDownHeadroom);
+            }
+
             var evaluation = new MetricEvaluation(metric, threshold, trend.Samples, trend.Average, trend.Level, trend.Slope,
                 trend.Acceleration, predicted, required);
             metrics.Add(evaluation);
             up.Add((evaluation, required));
-            down.Add(Members(predicted, threshold * AutoscalingPolicy.ScaleDownHeadroom));
+            down.Add(atMost);
         }
 
         ScalingOutcome Outcome(ScalingAction action, int to, string reason, ScalingState state, string cause, Guid? drain = null) =>
@@ -156,6 +171,13 @@ public static class ScalingEvaluator
         if (input.RollingOut)
         {
             return Outcome(ScalingAction.Wait, current, "A release is rolling out; scaling waits until it ends.", state with { ScaleDownWanted = 0 }, "rollout");
+        }
+
+        if (current > input.MaxMembers)
+        {
+            return Outcome(ScalingAction.ScaleDown, input.MaxMembers,
+                $"The application's maximum is {input.MaxMembers} now: down from {current}.",
+                new ScalingState(state.LastScaleUpAt, input.Now, 0), "maximum-lowered");
         }
 
         if (up.Count == 0)
@@ -252,7 +274,9 @@ public static class ScalingEvaluator
         var trend = input.Policy.Prediction
             ? $"predicted {Number(metric.Predicted ?? 0)}{unit} in {Seconds(input.Horizon)} ({now}, changing {Number(metric.Slope ?? 0)}{unit}/s)"
             : $"at {Number(metric.Predicted ?? 0)}{unit} on average over the window (prediction off; {now})";
-        return $"{name} {trend}: {metric.Required} {Plural(metric.Required ?? 0, "member")} keep it under {metric.Threshold}{unit} each.";
+        return metric.Metric == ScalingMetric.Memory
+            ? $"{name} {trend}: over {metric.Threshold}% per member, one more member."
+            : $"{name} {trend}: {metric.Required} {Plural(metric.Required ?? 0, "member")} keep it under {metric.Threshold}{unit} each.";
     }
 
     private static string Describe(IEnumerable<MetricEvaluation> metrics) =>

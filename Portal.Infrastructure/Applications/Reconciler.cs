@@ -41,6 +41,12 @@ public sealed partial class Reconciler(
     /// <summary>One pass at a time, whether scheduled or asked for.</summary>
     private readonly SemaphoreSlim passing = new(1, 1);
 
+    /// <summary>Cancels woken passes when the reconciler is disposed (the portal stops).</summary>
+    private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>1 when <see cref="Wake"/> asked for a pass that has not started yet.</summary>
+    private int woken;
+
     public Task RunOnceAsync(CancellationToken cancellationToken) => GuardedPassAsync(wait: true, cancellationToken);
 
     /// <summary>
@@ -49,6 +55,35 @@ public sealed partial class Reconciler(
     /// </summary>
     public Task RunNowAsync(CancellationToken cancellationToken) =>
         options.Value.Enabled ? GuardedPassAsync(wait: false, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Asks for a pass soon without waiting for it: at once when none runs, else right after the running one (a member
+    /// asked for while a pass runs starts then, not at the next scheduled pass). Nothing when the reconciler is off.
+    /// </summary>
+    public void Wake()
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref woken, 1);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                // Whoever holds the pass when woken runs another one after it (see GuardedPassAsync).
+                await GuardedPassAsync(wait: false, stopping.Token);
+            }
+            catch (Exception e)
+            {
+                if (!stopping.IsCancellationRequested)
+                {
+                    LogWakeFailed(e);
+                }
+            }
+        });
+    }
 
     private async Task GuardedPassAsync(bool wait, CancellationToken cancellationToken)
     {
@@ -63,7 +98,12 @@ public sealed partial class Reconciler(
 
         try
         {
-            await PassAsync(cancellationToken);
+            do
+            {
+                Interlocked.Exchange(ref woken, 0);
+                await PassAsync(cancellationToken);
+            }
+            while (Volatile.Read(ref woken) == 1); // woken during the pass: what it asked for may have come too late for it
         }
         finally
         {
@@ -141,7 +181,12 @@ public sealed partial class Reconciler(
         }
     }
 
-    public void Dispose() => passing.Dispose();
+    public void Dispose()
+    {
+        stopping.Cancel();
+        passing.Dispose();
+        stopping.Dispose();
+    }
 
     private static void Forget(PortalDbContext db, Application application)
     {
@@ -659,6 +704,9 @@ public sealed partial class Reconciler(
             return present;
         }
     }
+
+    [LoggerMessage(LogLevel.Error, "A pass asked for between the scheduled ones failed; the next scheduled one tries again.")]
+    private partial void LogWakeFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Member {MemberId} of application {Application} is {State}")]
     private partial void LogMember(string application, Guid memberId, MemberState state);

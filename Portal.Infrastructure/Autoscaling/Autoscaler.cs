@@ -35,10 +35,13 @@ public sealed partial class Autoscaler(
     TimeProvider clock,
     ILogger<Autoscaler> logger)
 {
-    /// <summary>Docker answers a stats call from its next once-a-second collection: a few seconds is plenty.</summary>
-    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Docker answers a stats call from its next once-a-second collection: a missed reading is better than a late round.</summary>
+    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
 
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
+
+    /// <summary>Stats calls at once: Docker answers each from its once-a-second collection, so they wait side by side.</summary>
+    private const int ParallelReadings = 16;
 
     private static readonly MemberState[] Counted = [MemberState.Created, MemberState.Starting, MemberState.Active];
 
@@ -51,22 +54,35 @@ public sealed partial class Autoscaler(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var installation = await db.Installations.Select(i => i.Id).FirstOrDefaultAsync(cancellationToken);
+
+        // Read, not tracked: what the autoscaler changes it changes with conditional updates (below), so a tenant's or
+        // the reconciler's write in between is never overwritten with what was read here.
         var applications = installation == Guid.Empty
             ? []
-            : await db.Applications.IgnoreQueryFilters().Where(a => a.AutoscalingPolicyId != null).ToListAsync(cancellationToken);
+            : await db.Applications.IgnoreQueryFilters().AsNoTracking().Where(a => a.AutoscalingPolicyId != null).ToListAsync(cancellationToken);
         foreach (var gone in tracked.Keys.Except(applications.Select(a => a.Id)))
         {
             tracked.TryRemove(gone, out _);
         }
 
-        if (applications.Count == 0)
+        var now = clock.GetUtcNow();
+        if (applications.Count > 0)
         {
-            return;
+            await EvaluateAsync(db, installation, applications, cancellationToken);
         }
 
+        if (now - prunedAt >= PruneEvery)
+        {
+            prunedAt = now;
+            await PruneAsync(db, cancellationToken);
+        }
+    }
+
+    private async Task EvaluateAsync(PortalDbContext db, Guid installation, List<Application> applications, CancellationToken cancellationToken)
+    {
         var ids = applications.Select(a => a.Id).ToList();
         var policies = await db.AutoscalingPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
-        var members = await db.Members.IgnoreQueryFilters()
+        var members = await db.Members.IgnoreQueryFilters().AsNoTracking()
             .Where(m => ids.Contains(m.ApplicationId) && Counted.Contains(m.State))
             .ToListAsync(cancellationToken);
         var partitions = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
@@ -74,79 +90,115 @@ public sealed partial class Autoscaler(
         var deploymentPolicies = await db.DeploymentPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
 
         var active = members.Where(m => m.State == MemberState.Active && m.ContainerId is not null).ToList();
-        var readings = await Task.WhenAll(active.Select(m => ReadAsync(m, partitions, installation, cancellationToken)));
-        var usage = active.Zip(readings).Where(r => r.Second is not null).ToDictionary(r => r.First.Id, r => r.Second!);
+        var usage = new ConcurrentDictionary<Guid, ContainerUsage>();
+        await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = ParallelReadings, CancellationToken = cancellationToken },
+            async (member, token) =>
+            {
+                if (await ReadAsync(member, partitions, installation, token) is { } reading)
+                {
+                    usage[member.Id] = reading;
+                }
+            });
 
         var now = clock.GetUtcNow();
         var changed = false;
         foreach (var application in applications)
         {
-            var policy = policies[application.AutoscalingPolicyId!.Value];
-            var state = tracked.AddOrUpdate(application.Id, _ => new Tracked(policy.Window),
-                (_, t) => t.Load.Window == policy.Window ? t : new Tracked(policy.Window));
-            var mine = active.Where(m => m.ApplicationId == application.Id).ToList();
-            Measure(state, application, mine, usage, cartridges[application.CartridgeId], now);
-
-            if (state.EvaluatedAt is { } last && now - last < policy.EvaluationInterval - options.Value.SampleInterval / 2)
+            try
             {
-                continue;
+                if (!policies.TryGetValue(application.AutoscalingPolicyId!.Value, out var policy)
+                    || !deploymentPolicies.TryGetValue(application.DeploymentPolicyId, out var deployment))
+                {
+                    continue; // changed meanwhile: the next round sees it as it is
+                }
+
+                var state = tracked.GetOrAdd(application.Id, _ => new Tracked(policy.Window));
+                state.Follow(policy.Window);
+                var mine = active.Where(m => m.ApplicationId == application.Id).ToList();
+                Measure(state, application, mine, usage, cartridges.GetValueOrDefault(application.CartridgeId, 1), now);
+                if (state.EvaluatedAt is { } last && now - last < policy.EvaluationInterval - options.Value.SampleInterval / 2)
+                {
+                    continue;
+                }
+
+                var outcome = ScalingEvaluator.Evaluate(new ScalingInput
+                {
+                    Now = now,
+                    Policy = policy,
+                    MinMembers = application.MinMembers,
+                    MaxMembers = application.MaxMembers,
+                    DesiredMembers = application.DesiredMembers,
+                    ActiveMembers = mine.Count,
+                    StartingMembers = members.Count(m => m.ApplicationId == application.Id && m.State != MemberState.Active),
+                    Capacity = deployment.Partitions.Where(p => monitor.StatusOf(p.PartitionId)?.Reachable != false).Sum(p => p.MaxMembers),
+                    Horizon = policy.Horizon ?? await StartupAsync(db, application.Id, policy.Window, cancellationToken),
+                    Trends = state.Load.Trends(now),
+                    Members = [.. mine.Select(m => state.Readings.GetValueOrDefault(m.Id) ?? new MemberReading(m.Id, m.PartitionId, null, null))],
+                    Partitions = deployment.Slots(),
+                    Algorithm = deployment.Algorithm,
+                    RollingOut = application.DeployingReleaseId is not null,
+                    State = state.State,
+                });
+                if (!await ApplyAsync(db, state, application, policy, mine.Count, outcome, now, cancellationToken))
+                {
+                    LogChangedMeanwhile(application.Name);
+                    continue; // the next evaluation decides again on what is there then
+                }
+
+                state.State = outcome.State;
+                state.EvaluatedAt = now;
+                changed |= outcome.Action is ScalingAction.ScaleUp or ScalingAction.ScaleDown;
             }
-
-            var deployment = deploymentPolicies[application.DeploymentPolicyId];
-            var outcome = ScalingEvaluator.Evaluate(new ScalingInput
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                Now = now,
-                Policy = policy,
-                MinMembers = application.MinMembers,
-                MaxMembers = application.MaxMembers,
-                DesiredMembers = application.DesiredMembers,
-                ActiveMembers = mine.Count,
-                StartingMembers = members.Count(m => m.ApplicationId == application.Id && m.State != MemberState.Active),
-                Capacity = deployment.Partitions.Where(p => monitor.StatusOf(p.PartitionId)?.Reachable != false).Sum(p => p.MaxMembers),
-                Horizon = policy.Horizon ?? await StartupAsync(db, application.Id, cancellationToken),
-                Trends = state.Load.Trends(now),
-                Members = [.. mine.Select(m => state.Readings.GetValueOrDefault(m.Id) ?? new MemberReading(m.Id, m.PartitionId, null, null))],
-                Partitions = deployment.Slots(),
-                Algorithm = deployment.Algorithm,
-                RollingOut = application.DeployingReleaseId is not null,
-                State = state.State,
-            });
-            state.State = outcome.State;
-            state.EvaluatedAt = now;
-            changed |= Apply(application, members, outcome, now);
-            Log(db, state, application, policy, mine.Count, outcome, now);
+                // One application's trouble (deleted meanwhile, a bug) never stops the others' scaling.
+                db.ChangeTracker.Clear();
+                LogApplicationFailed(e, application.Name);
+            }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         if (changed)
         {
             topology.Changed(); // a drained member leaves the router at once
-            await reconciler.RunNowAsync(cancellationToken); // new members start now, not at the next scheduled pass
-        }
-
-        if (now - prunedAt >= PruneEvery)
-        {
-            prunedAt = now;
-            await PruneAsync(db, ids, cancellationToken);
+            reconciler.Wake(); // new members start now, not at the next scheduled pass
         }
     }
 
     /// <summary>One round of readings into the application's windows.</summary>
-    private void Measure(Tracked state, Application application, List<Member> mine, Dictionary<Guid, ContainerUsage> usage, double cpuLimit, DateTimeOffset now)
+    private void Measure(Tracked state, Application application, List<Member> mine, ConcurrentDictionary<Guid, ContainerUsage> usage, double cpuLimit, DateTimeOffset now)
     {
-        var round = new List<MemberReading>();
+        // A member whose reading was missed this round counts as the others' mean; a new member without a figure yet
+        // (its first reading gives no CPU: that needs two) counts as idle; no figure at all is no sample.
+        var cpu = new List<double>();
+        var memory = new List<double>();
+        int missedCpu = 0, missedMemory = 0;
         foreach (var member in mine)
         {
+            state.Readings.TryGetValue(member.Id, out var known);
             if (!usage.TryGetValue(member.Id, out var current))
             {
-                continue; // no reading this round: the others' mean stands for it, its last reading for choosing whom to drain
+                missedCpu += known?.CpuPercent is null ? 0 : 1;
+                missedMemory += known?.MemoryPercent is null ? 0 : 1;
+                continue;
             }
 
-            var cpu = state.Usage.TryGetValue(member.Id, out var previous) ? MemberLoad.CpuPercent(previous, current, cpuLimit) : null;
+            var cpuPercent = state.Usage.TryGetValue(member.Id, out var previous) ? MemberLoad.CpuPercent(previous, current, cpuLimit) : null;
             state.Usage[member.Id] = current;
-            var reading = new MemberReading(member.Id, member.PartitionId, cpu, MemberLoad.MemoryPercent(current));
+            var reading = new MemberReading(member.Id, member.PartitionId, cpuPercent ?? known?.CpuPercent, MemberLoad.MemoryPercent(current));
             state.Readings[member.Id] = reading;
-            round.Add(reading);
+            if (cpuPercent is { } figure)
+            {
+                cpu.Add(figure);
+            }
+            else
+            {
+                missedCpu += known?.CpuPercent is null ? 0 : 1; // restarted: its counter began again
+            }
+
+            if (reading.MemoryPercent is { } used)
+            {
+                memory.Add(used);
+            }
         }
 
         foreach (var gone in state.Usage.Keys.Union(state.Readings.Keys).Except(mine.Select(m => m.Id)).ToList())
@@ -155,26 +207,11 @@ public sealed partial class Autoscaler(
             state.Readings.Remove(gone);
         }
 
-        var totals = traffic.Of(application.Id);
-        double inFlight = totals.InFlight;
-        if (state.Traffic is { } earlier && now > earlier.At)
-        {
-            // Requests in flight on average since the last round (Little's law: time spent in requests per second),
-            // or right now when that is more (long requests still running count before they end).
-            inFlight = Math.Max(inFlight, (totals.TotalLatency - earlier.Totals.TotalLatency) / (now - earlier.At));
-        }
-
-        state.Traffic = (totals, now);
+        // Requests in flight as the router counts them at this moment: sampled every round, the window's fit averages them.
         state.Load.Record(now, mine.Count,
-            Mean(round.Select(r => r.CpuPercent)),
-            Mean(round.Select(r => r.MemoryPercent)),
-            inFlight);
-    }
-
-    private static double? Mean(IEnumerable<double?> values)
-    {
-        var known = values.OfType<double>().ToList();
-        return known.Count == 0 ? null : known.Average();
+            ApplicationLoad.Total(cpu, missedCpu),
+            ApplicationLoad.Total(memory, missedMemory),
+            traffic.Of(application.Id).InFlight);
     }
 
     private async Task<ContainerUsage?> ReadAsync(Member member, Dictionary<Guid, Partition> partitions, Guid installation, CancellationToken cancellationToken)
@@ -198,8 +235,11 @@ public sealed partial class Autoscaler(
         }
     }
 
-    /// <summary>The time the application's recent members took from being recorded to Active (the prediction horizon).</summary>
-    private static async Task<TimeSpan> StartupAsync(PortalDbContext db, Guid applicationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The time the application's recent members took from being recorded to Active (the prediction horizon), at most
+    /// the policy's window: a member that waited for room or for an image tells nothing about starting up.
+    /// </summary>
+    private static async Task<TimeSpan> StartupAsync(PortalDbContext db, Guid applicationId, TimeSpan window, CancellationToken cancellationToken)
     {
         var recent = await db.Members.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.ApplicationId == applicationId && m.ActiveAt != null)
@@ -207,64 +247,89 @@ public sealed partial class Autoscaler(
             .Take(5)
             .Select(m => new { m.CreatedAt, m.ActiveAt })
             .ToListAsync(cancellationToken);
-        return StartupHorizon.Measure(recent.Select(m => m.ActiveAt!.Value - m.CreatedAt));
+        var measured = StartupHorizon.Measure(recent.Select(m => m.ActiveAt!.Value - m.CreatedAt));
+        return measured < window ? measured : window;
     }
 
-    private bool Apply(Application application, List<Member> members, ScalingOutcome outcome, DateTimeOffset now)
-    {
-        switch (outcome.Action)
-        {
-            case ScalingAction.ScaleUp:
-                application.DesiredMembers = outcome.To;
-                LogScaled(application.Name, outcome.From, outcome.To, outcome.Reason);
-                return true;
-            case ScalingAction.ScaleDown:
-                if (outcome.DrainMemberId is { } id && members.SingleOrDefault(m => m.Id == id && m.State == MemberState.Active) is { } member)
-                {
-                    member.MoveTo(MemberState.Draining, now);
-                }
-
-                application.DesiredMembers = outcome.To;
-                LogScaled(application.Name, outcome.From, outcome.To, outcome.Reason);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Every action is logged; a decision that held back or found nothing to do only when it differs from the last one logged.</summary>
-    private static void Log(PortalDbContext db, Tracked state, Application application, AutoscalingPolicy policy, int active, ScalingOutcome outcome, DateTimeOffset now)
+    /// <summary>
+    /// Carries the decision out and logs it, in one transaction, only if the application (and the member to drain) are
+    /// still as they were read: autoscaled by the same policy, the same desired count, the member Active. False when
+    /// something changed meanwhile (nothing is written then).
+    /// </summary>
+    private async Task<bool> ApplyAsync(
+        PortalDbContext db, Tracked state, Application application, AutoscalingPolicy policy, int active, ScalingOutcome outcome,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var acted = outcome.Action is ScalingAction.ScaleUp or ScalingAction.ScaleDown;
-        var quietAgain = outcome.Action == ScalingAction.None && (state.LoggedKey is null || state.LoggedKey.StartsWith($"{ScalingAction.None}/", StringComparison.Ordinal));
-        if (!acted && (outcome.Key == state.LoggedKey || quietAgain))
+        var log = acted || ShouldLog(state, outcome);
+        if (!log)
         {
-            return;
+            return true;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (acted)
+        {
+            var same = db.Applications.IgnoreQueryFilters().Where(a => a.Id == application.Id && a.AutoscalingPolicyId == policy.Id
+                                                                        && a.DesiredMembers == application.DesiredMembers);
+            if (await same.ExecuteUpdateAsync(a => a.SetProperty(x => x.DesiredMembers, outcome.To), cancellationToken) != 1)
+            {
+                return false;
+            }
+
+            if (outcome.Action == ScalingAction.ScaleDown && outcome.DrainMemberId is { } drain
+                && await db.Members.IgnoreQueryFilters().Where(m => m.Id == drain && m.State == MemberState.Active)
+                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.State, MemberState.Draining).SetProperty(x => x.DrainingAt, now), cancellationToken) != 1)
+            {
+                return false; // it faulted or went meanwhile: decide again next time
+            }
+
+            LogScaled(application.Name, outcome.From, outcome.To, outcome.Reason);
         }
 
         db.ScalingDecisions.Add(ScalingDecision.Of(outcome, application.TenantId, application.Id, policy, active, now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         state.LoggedKey = outcome.Key;
+        return true;
     }
 
-    private async Task PruneAsync(PortalDbContext db, List<Guid> applications, CancellationToken cancellationToken)
+    /// <summary>A decision that held back or found nothing to do is logged when it differs from the last one logged (a
+    /// steady one only after something else was logged).</summary>
+    private static bool ShouldLog(Tracked state, ScalingOutcome outcome) =>
+        outcome.Key != state.LoggedKey
+        && !(outcome.Action == ScalingAction.None
+             && (state.LoggedKey is null || state.LoggedKey.StartsWith($"{ScalingAction.None}/", StringComparison.Ordinal)));
+
+    /// <summary>Keeps the newest <see cref="AutoscalerOptions.KeepDecisions"/> decisions of every application that has more.</summary>
+    private async Task PruneAsync(PortalDbContext db, CancellationToken cancellationToken)
     {
-        foreach (var id in applications)
+        var keep = options.Value.KeepDecisions;
+        var crowded = await db.ScalingDecisions.IgnoreQueryFilters()
+            .GroupBy(d => d.ApplicationId)
+            .Where(g => g.Count() > keep)
+            .Select(g => g.Key)
+            .ToListAsync(cancellationToken);
+        foreach (var id in crowded)
         {
             var oldestKept = await db.ScalingDecisions.IgnoreQueryFilters()
                 .Where(d => d.ApplicationId == id)
                 .OrderByDescending(d => d.At)
-                .Skip(options.Value.KeepDecisions - 1)
-                .Select(d => (DateTimeOffset?)d.At)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (oldestKept is { } cutoff)
-            {
-                await db.ScalingDecisions.IgnoreQueryFilters().Where(d => d.ApplicationId == id && d.At < cutoff).ExecuteDeleteAsync(cancellationToken);
-            }
+                .Skip(keep - 1)
+                .Select(d => d.At)
+                .FirstAsync(cancellationToken);
+            await db.ScalingDecisions.IgnoreQueryFilters().Where(d => d.ApplicationId == id && d.At < oldestKept).ExecuteDeleteAsync(cancellationToken);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Autoscaling {Application}: {From} -> {To} members. {Reason}")]
     private partial void LogScaled(string application, int from, int to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Autoscaling {Application}: it changed meanwhile; deciding again next time.")]
+    private partial void LogChangedMeanwhile(string application);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Autoscaling {Application} failed; the others go on.")]
+    private partial void LogApplicationFailed(Exception exception, string application);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No stats for member {Member}: {Reason}")]
     private partial void LogReadingFailed(Guid member, string reason);
@@ -272,7 +337,16 @@ public sealed partial class Autoscaler(
     /// <summary>What the autoscaler keeps of one application between rounds.</summary>
     private sealed class Tracked(TimeSpan window)
     {
-        public ApplicationLoad Load { get; } = new(window);
+        public ApplicationLoad Load { get; private set; } = new(window);
+
+        /// <summary>A policy's new window starts the windows afresh; cooldowns and counts stay.</summary>
+        public void Follow(TimeSpan window)
+        {
+            if (Load.Window != window)
+            {
+                Load = new ApplicationLoad(window);
+            }
+        }
 
         public ScalingState State { get; set; } = ScalingState.Initial;
 
@@ -284,6 +358,5 @@ public sealed partial class Autoscaler(
 
         public Dictionary<Guid, MemberReading> Readings { get; } = [];
 
-        public (TrafficTotals Totals, DateTimeOffset At)? Traffic { get; set; }
     }
 }

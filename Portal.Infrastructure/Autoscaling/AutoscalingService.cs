@@ -57,6 +57,7 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
         }
         catch (DbUpdateException)
         {
+            db.Entry(policy).State = EntityState.Detached; // a page's long-lived context must not try it again
             return Failure.Conflict("name", $"An autoscaling policy named '{policy.Name}' exists already.");
         }
 
@@ -124,7 +125,7 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
     public async Task<Result<string>> SetApplicationPolicyAsync(
         string application, string? policyName, int? minMembers, int? maxMembers, CancellationToken cancellationToken)
     {
-        var row = await (from a in db.Applications
+        var row = await (from a in db.Applications.AsNoTracking()
                          join c in db.Cartridges on a.CartridgeId equals c.Id
                          where a.Name == application
                          select new { Application = a, c.Category }).SingleOrDefaultAsync(cancellationToken);
@@ -158,11 +159,13 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
             return new Failure(FailureKind.Validation, "The application's bounds are not valid.", errors);
         }
 
-        app.AutoscalingPolicyId = policyId;
-        app.MinMembers = min;
-        app.MaxMembers = max;
-        app.DesiredMembers = Math.Clamp(app.DesiredMembers, min, max);
-        await db.SaveChangesAsync(cancellationToken);
+        // One statement, the desired count clamped as it is in the database (the autoscaler may have just changed it).
+        await db.Applications.Where(a => a.Id == app.Id).ExecuteUpdateAsync(a => a
+            .SetProperty(x => x.AutoscalingPolicyId, policyId)
+            .SetProperty(x => x.MinMembers, min)
+            .SetProperty(x => x.MaxMembers, max)
+            .SetProperty(x => x.DesiredMembers, x => x.DesiredMembers < min ? min : x.DesiredMembers > max ? max : x.DesiredMembers),
+            cancellationToken);
         return app.Name;
     }
 

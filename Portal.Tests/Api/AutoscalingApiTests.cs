@@ -1,5 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Autoscaling;
+using Portal.Infrastructure.Persistence;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Api;
@@ -73,6 +77,10 @@ public sealed class AutoscalingApiTests(PostgresPortalFixture fixture) : IClassF
         {
             Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
         }
+
+        var farSighted = await (await ops.PostAsJsonAsync("/api/v1/autoscaling-policies",
+            new { name = UniquePolicy(), cpuPercent = 50, windowSeconds = 10, horizonSeconds = 20 })).JsonAsync();
+        Assert.Contains("at most as far ahead as the window", farSighted.GetProperty("errors").GetProperty("horizonSeconds")[0].GetString());
 
         var name = await CreatePolicyAsync();
         var twice = await ops.PostAsJsonAsync("/api/v1/autoscaling-policies", new { name, cpuPercent = 50 });
@@ -153,18 +161,44 @@ public sealed class AutoscalingApiTests(PostgresPortalFixture fixture) : IClassF
     }
 
     [Fact]
-    public async Task Another_tenants_application_has_no_decisions_and_no_autoscaling_to_set()
+    public async Task A_tenant_reads_its_own_decision_log_newest_first_and_never_another_tenants()
     {
         var name = await CreatePolicyAsync();
-        using var owner = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("aso"));
+        var ownerSlug = ApiClient.UniqueTenant("aso");
+        using var owner = await fixture.Portal.SignUpAsync(ownerSlug);
         using var other = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("ast"));
         Assert.Equal(HttpStatusCode.Created, (await owner.PostAsJsonAsync("/api/v1/applications", new { name = "web", cartridge = "php", autoscalingPolicy = name })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync("/api/v1/applications", new { name = "web", cartridge = "php" })).StatusCode);
+        Assert.Equal(0, (await (await owner.GetAsync("/api/v1/applications/web/scaling-decisions")).JsonAsync()).GetArrayLength());
 
-        var mine = await owner.GetAsync("/api/v1/applications/web/scaling-decisions");
-        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
-        Assert.Equal(0, (await mine.JsonAsync()).GetArrayLength());
-        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/applications/web/scaling-decisions")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await other.PutAsJsonAsync("/api/v1/applications/web/autoscaling", new { autoscalingPolicy = (string?)null })).StatusCode);
+        // The autoscaler does not run in this portal (no engine): its log is written here as it would write it.
+        await using (var scope = fixture.Portal.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var web = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
+                .Where(x => x.t.Slug == ownerSlug && x.a.Name == "web").Select(x => x.a).SingleAsync();
+            var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
+            foreach (var (at, action, to) in new[] { (t0, ScalingAction.ScaleUp, 2), (t0.AddSeconds(30), ScalingAction.ScaleDown, 1) })
+            {
+                db.ScalingDecisions.Add(new ScalingDecision
+                {
+                    TenantId = web.TenantId, ApplicationId = web.Id, At = at, Action = action, FromMembers = 3 - to, ToMembers = to,
+                    Reason = $"{action} for the test", Policy = name, Prediction = true, Horizon = TimeSpan.FromSeconds(3), ActiveMembers = 1,
+                    Metrics = [new MetricEvaluation(ScalingMetric.Cpu, 70, 10, 50, 90, 1.5, 0, 95, 2)],
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var mine = await (await owner.GetAsync("/api/v1/applications/web/scaling-decisions")).JsonAsync();
+        Assert.Equal(["scaleDown", "scaleUp"], mine.EnumerateArray().Select(d => d.GetProperty("action").GetString()));
+        var cpu = mine[1].GetProperty("metrics")[0];
+        Assert.Equal(("cpu", 95.0, 2), (cpu.GetProperty("metric").GetString(), cpu.GetProperty("predicted").GetDouble(), cpu.GetProperty("requiredMembers").GetInt32()));
+        Assert.Equal(1, (await (await owner.GetAsync("/api/v1/applications/web/scaling-decisions?limit=1")).JsonAsync()).GetArrayLength());
+        Assert.Equal(0, (await (await other.GetAsync("/api/v1/applications/web/scaling-decisions")).JsonAsync()).GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PutAsJsonAsync("/api/v1/applications/nothing/autoscaling", new { autoscalingPolicy = (string?)null })).StatusCode);
         Assert.Equal(name, (await (await owner.GetAsync("/api/v1/applications/web")).JsonAsync()).GetProperty("autoscalingPolicy").GetString());
+        Assert.Null((await (await other.GetAsync("/api/v1/applications/web")).JsonAsync()).GetProperty("autoscalingPolicy").GetString());
     }
 }

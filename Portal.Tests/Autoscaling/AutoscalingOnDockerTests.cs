@@ -35,6 +35,11 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         echo "burned $spins on " . gethostname();
         """;
 
+    /// <remarks>
+    /// The threshold is low (30 % of a member's 0.5 CPU) because other tests share the host's 2 cores: members that
+    /// cannot get their CPU are not busy as far as any autoscaler can tell, so a higher one would make this test depend
+    /// on what runs beside it.
+    /// </remarks>
     [Fact]
     public async Task Load_through_the_router_scales_a_php_application_out_to_its_maximum_and_back_to_its_minimum()
     {
@@ -42,7 +47,7 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         var policy = $"burn-{Guid.NewGuid().ToString("N")[..8]}";
         var defined = await ops.PostAsJsonAsync("/api/v1/autoscaling-policies", new
         {
-            name = policy, cpuPercent = 50, evaluationIntervalSeconds = 2, windowSeconds = 20,
+            name = policy, cpuPercent = 30, evaluationIntervalSeconds = 2, windowSeconds = 20,
             scaleUpCooldownSeconds = 4, scaleDownCooldownSeconds = 4, scaleDownAfter = 3,
         });
         Assert.Equal(HttpStatusCode.Created, defined.StatusCode);
@@ -62,12 +67,13 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         await fixture.WaitUntilRoutedAsync(host, 1);
 
         // Scale out under load.
-        using var load = new RouterLoad(fixture, host, "/burn.php", workers: 6);
+        using var load = new RouterLoad(fixture, host, "/burn.php", workers: 8);
         JsonElement scaledOut;
         try
         {
             scaledOut = await client.WaitForAsync("burner", a =>
-                a.GetProperty("desiredMembers").GetInt32() == 3 && a.GetProperty("activeMembers").GetInt32() == 3, seconds: 150);
+                a.GetProperty("desiredMembers").GetInt32() == 3 && a.GetProperty("activeMembers").GetInt32() == 3, seconds: 150,
+                explain: async () => string.Join("\n", (await DecisionsAsync(client)).Select(d => $"{d.GetProperty("at")} {d.GetProperty("reason")}")));
             await fixture.WaitUntilRoutedAsync(host, 3);
             load.Since = load.Elapsed;
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -93,8 +99,8 @@ public sealed class AutoscalingOnDockerTests(AutoscalingFixture fixture) : IClas
         foreach (var up in ups)
         {
             var cpu = up.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "cpu");
-            Assert.Equal(50, cpu.GetProperty("threshold").GetInt32());
-            Assert.True(cpu.GetProperty("predicted").GetDouble() > 50 * up.GetProperty("fromMembers").GetInt32(), up.ToString());
+            Assert.Equal(30, cpu.GetProperty("threshold").GetInt32());
+            Assert.True(cpu.GetProperty("predicted").GetDouble() > 30 * up.GetProperty("fromMembers").GetInt32(), up.ToString());
             Assert.True(cpu.GetProperty("requiredMembers").GetInt32() > up.GetProperty("fromMembers").GetInt32(), up.ToString());
             Assert.StartsWith("CPU predicted", up.GetProperty("reason").GetString());
             Assert.Equal(policy, up.GetProperty("policy").GetString());

@@ -76,7 +76,32 @@ public sealed class ScalingEvaluatorTests
 
         Assert.Equal((ScalingAction.ScaleUp, 4), (outcome.Action, outcome.To));
         Assert.StartsWith("Requests in flight", outcome.Reason);
-        Assert.Equal([3, 1, 4], outcome.Metrics.Select(m => m.Required!.Value));
+        Assert.Equal([3, 0, 4], outcome.Metrics.Select(m => m.Required!.Value)); // memory: 30% per member, under 80: no opinion
+    }
+
+    [Fact]
+    public void Memory_over_its_threshold_per_member_asks_for_one_more_and_never_for_fewer()
+    {
+        var policy = Policy(cpu: 70, memory: 60);
+
+        // 2 members at 70% memory each (140 in all): one more, whatever the total would suggest.
+        var over = ScalingEvaluator.Evaluate(Input(2, cpu: 20, memory: 140, policy: policy));
+        Assert.Equal((ScalingAction.ScaleUp, 3), (over.Action, over.To));
+        Assert.StartsWith("Memory predicted 140%", over.Reason);
+        Assert.Contains("over 60% per member, one more member", over.Reason);
+
+        // 3 members at 55% memory (over 80% of 60) and idle CPU: memory holds them; at 30% it lets CPU decide.
+        Assert.Equal(ScalingAction.None, ScalingEvaluator.Evaluate(Input(3, cpu: 10, memory: 165, policy: policy)).Action);
+        Assert.Equal(ScalingAction.Wait, ScalingEvaluator.Evaluate(Input(3, cpu: 10, memory: 90, policy: policy)).Action);
+    }
+
+    [Fact]
+    public void An_application_above_a_lowered_maximum_goes_down_to_it_at_once()
+    {
+        var outcome = ScalingEvaluator.Evaluate(Input(5, cpu: 400) with { MaxMembers = 3 });
+
+        Assert.Equal((ScalingAction.ScaleDown, 5, 3, (Guid?)null), (outcome.Action, outcome.From, outcome.To, outcome.DrainMemberId));
+        Assert.Contains("maximum is 3 now", outcome.Reason);
     }
 
     [Fact]
@@ -252,7 +277,7 @@ public sealed class ScalingEvaluatorTests
             active += ready.RemoveAll(r => r <= now);
             active = Math.Min(active, desired);
             var served = Math.Min(demand, 100.0 * active);
-            load.Record(now, active, served / active * (1 + (random.NextDouble() - 0.5) * 0.2), null, null);
+            load.Record(now, active, served * (1 + (random.NextDouble() - 0.5) * 0.2), null, null);
 
             if (second % 5 != 0)
             {

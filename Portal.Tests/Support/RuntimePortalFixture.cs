@@ -191,7 +191,8 @@ public static class ApplicationsClient
     }
 
     /// <summary>Polls the application until <paramref name="condition"/> holds; fails with the last state seen.</summary>
-    public static async Task<JsonElement> WaitForAsync(this HttpClient client, string name, Func<JsonElement, bool> condition, int seconds = 90)
+    public static async Task<JsonElement> WaitForAsync(
+        this HttpClient client, string name, Func<JsonElement, bool> condition, int seconds = 90, Func<Task<string>>? explain = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         JsonElement application;
@@ -207,7 +208,7 @@ public static class ApplicationsClient
         }
         while (DateTime.UtcNow < deadline);
 
-        Assert.Fail($"'{name}' did not get there within {seconds} s; last seen: {application}");
+        Assert.Fail($"'{name}' did not get there within {seconds} s; last seen: {application}" + (explain is null ? "" : "\n" + await explain()));
         return application;
     }
 

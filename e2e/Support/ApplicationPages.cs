@@ -107,7 +107,7 @@ public static class ApplicationPages
     }
 
     /// <summary>Picks the option showing <paramref name="text"/> in the MudSelect marked <paramref name="testId"/>.</summary>
-    private static async Task PickAsync(this IPage page, string testId, string text)
+    public static async Task PickAsync(this IPage page, string testId, string text)
     {
         await page.Locator($"input[data-testid='{testId}']").ClickAsync();
         var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new LocatorFilterOptions { HasText = text });
@@ -115,7 +115,7 @@ public static class ApplicationPages
         await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
     }
 
-    private static async Task FillNumberAsync(this IPage page, string testId, int value)
+    public static async Task FillNumberAsync(this IPage page, string testId, int value)
     {
         var input = page.Locator($"input[data-testid='{testId}']");
         await input.FillAsync(value.ToString(System.Globalization.CultureInfo.InvariantCulture));

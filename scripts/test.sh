@@ -27,9 +27,18 @@ mkdir -p "$RESULTS"
 
 echo "==> dotnet test $SOLUTION -c Release (results in TestResults/)"
 set +e
-dotnet test --solution "$SOLUTION" -c Release --results-directory "$RESULTS" --report-xunit-trx
-rc=$?
+dotnet test --solution "$SOLUTION" -c Release --results-directory "$RESULTS" --report-xunit-trx 2>&1 | tee "$RESULTS/output.log"
+rc=${PIPESTATUS[0]}
 set -e
+
+# A failing test's process prints its whole standard output after the failure; repeat each failure's name and
+# message at the end, where a reader of the log's tail looks.
+if grep -qE '^[[:space:]]*failed [A-Za-z]' "$RESULTS/output.log"; then
+  echo
+  echo "==> failed tests (each with the first lines of its message; all of it in TestResults/output.log)"
+  grep -E -A14 '^[[:space:]]*failed [A-Za-z]' "$RESULTS/output.log" | grep -v -E '^[[:space:]]*Standard (output|error):' | head -n 150 || true
+  echo
+fi
 
 attr() {  # attr NAME "<Counters ...>"  -> value or 0
   local v

@@ -84,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<CartridgeImages>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<ApplicationDomainService>();
+        services.AddScoped<ApplicationHistory>();
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();
         services.AddSingleton<Reconciler>();

@@ -40,6 +40,7 @@ public static class WebApplicationExtensions
         app.MapApplicationsApi();
         app.MapReleasesApi();
         app.MapAutoscalingApi();
+        app.MapEventsApi();
         app.MapGitHooks();
         app.MapDomainsApi();
         app.MapOpenApi("/openapi/{documentName}.json");

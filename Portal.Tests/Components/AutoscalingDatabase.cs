@@ -11,6 +11,7 @@ using Portal.Core.Autoscaling;
 using Portal.Core.Cartridges;
 using Portal.Core.Git;
 using Portal.Core.Partitions;
+using Portal.Core.Releases;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Applications;
@@ -124,6 +125,7 @@ internal sealed class AutoscalingDatabase : IDisposable
         services.AddScoped<ReleaseService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AutoscalingService>();
+        services.AddScoped<ApplicationHistory>();
     }
 
     /// <summary>From now on the components act as a platform admin (of no tenant), as on the admin console.</summary>
@@ -186,6 +188,27 @@ internal sealed class AutoscalingDatabase : IDisposable
             db.ScalingDecisions.AddRange(tenant);
             await db.SaveChangesAsync();
         }
+    }
+
+    /// <summary>Adds a partition (of a network partition of its own) for members to be on.</summary>
+    public async Task<Guid> AddPartitionAsync()
+    {
+        await using var db = Open(TenantId);
+        var network = new NetworkPartition { Name = $"net-{Guid.NewGuid():N}", CreatedAt = Start };
+        var partition = new Partition { Name = $"p-{Guid.NewGuid():N}", NetworkPartitionId = network.Id, Endpoint = "unix:///var/run/docker.sock", CreatedAt = Start };
+        db.NetworkPartitions.Add(network);
+        db.Partitions.Add(partition);
+        await db.SaveChangesAsync();
+        return partition.Id;
+    }
+
+    /// <summary>Adds members and releases of <paramref name="tenantId"/>'s applications, as the reconciler and release worker would have.</summary>
+    public async Task AddHistoryAsync(Guid tenantId, IEnumerable<Member> members, params Release[] releases)
+    {
+        await using var db = Open(tenantId);
+        db.Members.AddRange(members);
+        db.Releases.AddRange(releases);
+        await db.SaveChangesAsync();
     }
 
     public void Dispose()

@@ -76,6 +76,7 @@ public static class DependencyInjection
         services.AddScoped<TenantOnboarding>();
         services.AddScoped<TeamService>();
         services.AddScoped<TenantDirectory>();
+        services.AddScoped<TenantQuotas>();
         services.AddScoped<CartridgeCatalogue>();
 
         services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -41,6 +41,7 @@ public static class WebApplicationExtensions
         app.MapReleasesApi();
         app.MapAutoscalingApi();
         app.MapEventsApi();
+        app.MapQuotasApi();
         app.MapGitHooks();
         app.MapDomainsApi();
         app.MapOpenApi("/openapi/{documentName}.json");

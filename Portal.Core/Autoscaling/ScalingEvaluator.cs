@@ -62,6 +62,9 @@ public sealed record ScalingInput
     /// <summary>How far ahead to predict.</summary>
     public required TimeSpan Horizon { get; init; }
 
+    /// <summary>How many more members the tenant's quota lets it add (null: no quota limits it).</summary>
+    public int? QuotaRoom { get; init; }
+
     /// <summary>The application's load per metric, as totals in units of one member (percent of one member's
     /// limit for CPU and memory, requests for requests in flight); null when the window has no samples.</summary>
     public required IReadOnlyDictionary<ScalingMetric, MetricTrend?> Trends { get; init; }
@@ -189,17 +192,21 @@ public static class ScalingEvaluator
         var needed = Math.Max(wanted, input.MinMembers);
         if (needed > current)
         {
-            var limit = Math.Min(input.MaxMembers, input.Capacity);
+            var quota = input.QuotaRoom is { } room ? current + room : int.MaxValue;
+            var limit = Math.Min(Math.Min(input.MaxMembers, input.Capacity), quota);
             var target = Math.Min(needed, Math.Max(limit, current));
             var why = Explain(driver, input);
             var bound = needed <= target ? ""
-                : input.Capacity < input.MaxMembers
-                    ? $" The deployment policy's reachable partitions hold {input.Capacity} {Plural(input.Capacity, "member")}: {needed} are needed."
-                    : $" The application's maximum is {input.MaxMembers}: {needed} are needed.";
+                : quota <= Math.Min(input.MaxMembers, input.Capacity)
+                    ? $" The tenant's quota lets it have {quota} {Plural(quota, "member")}: {needed} are needed."
+                    : input.Capacity < input.MaxMembers
+                        ? $" The deployment policy's reachable partitions hold {input.Capacity} {Plural(input.Capacity, "member")}: {needed} are needed."
+                        : $" The application's maximum is {input.MaxMembers}: {needed} are needed.";
             var reset = state with { ScaleDownWanted = 0 };
             if (target <= current)
             {
-                return Outcome(ScalingAction.AtMaximum, current, why + bound.TrimEnd('.') + "; no member can be added.", reset, "maximum");
+                return Outcome(ScalingAction.AtMaximum, current, why + bound.TrimEnd('.') + "; no member can be added.", reset,
+                    quota <= Math.Min(input.MaxMembers, input.Capacity) ? "quota" : "maximum");
             }
 
             if (state.LastScaleUpAt is { } last && input.Now - last < policy.ScaleUpCooldown)

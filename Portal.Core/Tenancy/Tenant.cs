@@ -11,4 +11,15 @@ public sealed class Tenant
     public required string DisplayName { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    public int? MaxMembers { get; private set; }
+
+    public int? MaxMemoryMb { get; private set; }
+
+    public int? MaxApplications { get; private set; }
+
+    /// <summary>What a platform admin allows it (<see cref="TenantQuota.None"/> until one sets a quota).</summary>
+    public TenantQuota Quota => new(MaxMembers, MaxMemoryMb, MaxApplications);
+
+    public void SetQuota(TenantQuota quota) => (MaxMembers, MaxMemoryMb, MaxApplications) = (quota.MaxMembers, quota.MaxMemoryMb, quota.MaxApplications);
 }

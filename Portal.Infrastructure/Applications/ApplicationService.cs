@@ -8,9 +8,11 @@ using Portal.Core.Git;
 using Portal.Core.Partitions;
 using Portal.Core.Releases;
 using Portal.Core.Routing;
+using Portal.Core.Tenancy;
 using Portal.Infrastructure.Autoscaling;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Routing;
+using Portal.Infrastructure.Tenancy;
 
 namespace Portal.Infrastructure.Applications;
 
@@ -24,8 +26,11 @@ public sealed record CreateApplication(
 /// tenant only ever sees and touches its own. Running them is the reconciler's job: this records what is wanted.
 /// </summary>
 public sealed class ApplicationService(
-    PortalDbContext db, IDataProtectionProvider protection, TopologySignal topology, IGitSource git, TimeProvider clock)
+    PortalDbContext db, IDataProtectionProvider protection, TopologySignal topology, IGitSource git, TenantQuotas quotas, TimeProvider clock)
 {
+    /// <summary>The field a refusal for the tenant's quota is keyed by.</summary>
+    public const string QuotaField = "quota";
+
     public async Task<Result<ApplicationDetails>> CreateAsync(CreateApplication request, CancellationToken cancellationToken)
     {
         var cartridge = await db.Cartridges.AsNoTracking().SingleOrDefaultAsync(c => c.Name == request.Cartridge, cancellationToken);
@@ -75,6 +80,12 @@ public sealed class ApplicationService(
         if (await db.Applications.AnyAsync(a => a.Name == request.Name, cancellationToken))
         {
             return Failure.Conflict("name", $"You have an application named '{request.Name}' already.");
+        }
+
+        var (quota, usage) = await quotas.OfCallerAsync(cancellationToken);
+        if (QuotaRules.CheckNewApplication(quota, usage, min, cartridge.MemoryLimitMb) is { } overQuota)
+        {
+            return Failure.Conflict(QuotaField, overQuota);
         }
 
         var application = new Application
@@ -207,6 +218,16 @@ public sealed class ApplicationService(
         if (ApplicationRules.CheckScale(members, application.MinMembers, application.MaxMembers) is { } problem)
         {
             return Failure.Validation("members", problem);
+        }
+
+        if (members > application.DesiredMembers)
+        {
+            var memory = await db.Cartridges.Where(c => c.Id == application.CartridgeId).Select(c => c.MemoryLimitMb).SingleAsync(cancellationToken);
+            var (quota, usage) = await quotas.OfCallerAsync(cancellationToken);
+            if (QuotaRules.CheckMoreMembers(quota, usage, members - application.DesiredMembers, memory) is { } overQuota)
+            {
+                return Failure.Conflict("members", overQuota);
+            }
         }
 
         application.DesiredMembers = members;

@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Applications;
 using Portal.Core.Autoscaling;
+using Portal.Core.Tenancy;
 using Portal.Core.Partitions;
 using Portal.Core.Routing;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Tenancy;
 using Portal.Infrastructure.Routing;
 
 namespace Portal.Infrastructure.Autoscaling;
@@ -68,7 +70,7 @@ public sealed partial class Autoscaler(
         var now = clock.GetUtcNow();
         if (applications.Count > 0)
         {
-            await EvaluateAsync(db, installation, applications, cancellationToken);
+            await EvaluateAsync(db, scope.ServiceProvider.GetRequiredService<TenantQuotas>(), installation, applications, cancellationToken);
         }
 
         if (now - prunedAt >= PruneEvery)
@@ -78,7 +80,8 @@ public sealed partial class Autoscaler(
         }
     }
 
-    private async Task EvaluateAsync(PortalDbContext db, Guid installation, List<Application> applications, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(
+        PortalDbContext db, TenantQuotas tenantQuotas, Guid installation, List<Application> applications, CancellationToken cancellationToken)
     {
         var ids = applications.Select(a => a.Id).ToList();
         var policies = await db.AutoscalingPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
@@ -87,6 +90,8 @@ public sealed partial class Autoscaler(
             .ToListAsync(cancellationToken);
         var partitions = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
         var cartridges = await db.Cartridges.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.CpuLimit, cancellationToken);
+        var memoryLimits = await db.Cartridges.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.MemoryLimitMb, cancellationToken);
+        var quotas = new Dictionary<Guid, (TenantQuota Quota, TenantUsage Usage)>(await tenantQuotas.AllLimitedAsync(cancellationToken));
         var deploymentPolicies = await db.DeploymentPolicies.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
 
         var active = members.Where(m => m.State == MemberState.Active && m.ContainerId is not null).ToList();
@@ -121,6 +126,8 @@ public sealed partial class Autoscaler(
                     continue;
                 }
 
+                var memory = memoryLimits.GetValueOrDefault(application.CartridgeId);
+                var quota = quotas.TryGetValue(application.TenantId, out var limited) ? limited : ((TenantQuota Quota, TenantUsage Usage)?)null;
                 var outcome = ScalingEvaluator.Evaluate(new ScalingInput
                 {
                     Now = now,
@@ -132,6 +139,7 @@ public sealed partial class Autoscaler(
                     StartingMembers = members.Count(m => m.ApplicationId == application.Id && m.State != MemberState.Active),
                     Capacity = deployment.Partitions.Where(p => monitor.StatusOf(p.PartitionId)?.Reachable != false).Sum(p => p.MaxMembers),
                     Horizon = policy.Horizon ?? await StartupAsync(db, application.Id, policy.Window, cancellationToken),
+                    QuotaRoom = quota is { } q ? QuotaRules.Room(q.Quota, q.Usage, memory) : null,
                     Trends = state.Load.Trends(now),
                     Members = [.. mine.Select(m => state.Readings.GetValueOrDefault(m.Id) ?? new MemberReading(m.Id, m.PartitionId, null, null))],
                     Partitions = deployment.Slots(),
@@ -143,6 +151,16 @@ public sealed partial class Autoscaler(
                 {
                     LogChangedMeanwhile(application.Name);
                     continue; // the next evaluation decides again on what is there then
+                }
+
+                if (quota is { } used && outcome.To != outcome.From)
+                {
+                    // Later applications of the tenant in this round see the quota as this decision left it.
+                    var added = outcome.To - outcome.From;
+                    quotas[application.TenantId] = (used.Quota, used.Usage with
+                    {
+                        Members = used.Usage.Members + added, MemoryMb = used.Usage.MemoryMb + (long)added * memory,
+                    });
                 }
 
                 state.State = outcome.State;

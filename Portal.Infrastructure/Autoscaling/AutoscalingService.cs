@@ -3,7 +3,9 @@ using Portal.Core.Applications;
 using Portal.Core.Autoscaling;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
+using Portal.Core.Tenancy;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Tenancy;
 
 namespace Portal.Infrastructure.Autoscaling;
 
@@ -25,7 +27,7 @@ public sealed record AutoscalingPolicyInput(
 /// Autoscaling policies (platform-wide: admins define them, every tenant may read and use them) and, for the caller's
 /// tenant, which policy scales an application and its decision log. Application queries go through the tenant filter.
 /// </summary>
-public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
+public sealed class AutoscalingService(PortalDbContext db, TenantQuotas quotas, TimeProvider clock)
 {
     public const string DataNotScaled = "A data application runs one member (its data lives on one volume); it cannot be autoscaled.";
 
@@ -128,7 +130,7 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
         var row = await (from a in db.Applications.AsNoTracking()
                          join c in db.Cartridges on a.CartridgeId equals c.Id
                          where a.Name == application
-                         select new { Application = a, c.Category }).SingleOrDefaultAsync(cancellationToken);
+                         select new { Application = a, c.Category, c.MemoryLimitMb }).SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return Failure.NotFound($"You have no application named '{application}'.");
@@ -157,6 +159,15 @@ public sealed class AutoscalingService(PortalDbContext db, TimeProvider clock)
         if (errors.Count > 0)
         {
             return new Failure(FailureKind.Validation, "The application's bounds are not valid.", errors);
+        }
+
+        if (min > app.DesiredMembers)
+        {
+            var (quota, usage) = await quotas.OfCallerAsync(cancellationToken);
+            if (QuotaRules.CheckMoreMembers(quota, usage, min - app.DesiredMembers, row.MemoryLimitMb) is { } overQuota)
+            {
+                return Failure.Conflict("minMembers", overQuota);
+            }
         }
 
         // One statement, the desired count clamped as it is in the database (the autoscaler may have just changed it).

@@ -10,7 +10,8 @@ public sealed class TenantDirectory(PortalDbContext db)
     public async Task<IReadOnlyList<TenantSummary>> ListAsync(CancellationToken cancellationToken) =>
         await db.Tenants
             .OrderBy(t => t.Slug)
-            .Select(t => new TenantSummary(t.Slug, t.DisplayName, db.Users.Count(u => u.TenantId == t.Id), t.CreatedAt))
+            .Select(t => new TenantSummary(t.Slug, t.DisplayName, db.Users.Count(u => u.TenantId == t.Id), t.CreatedAt,
+                new TenantQuota(t.MaxMembers, t.MaxMemoryMb, t.MaxApplications)))
             .ToListAsync(cancellationToken);
 
     public Task<string> SlugOfAsync(Guid tenantId, CancellationToken cancellationToken) =>

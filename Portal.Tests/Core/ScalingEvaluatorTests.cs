@@ -126,6 +126,22 @@ public sealed class ScalingEvaluatorTests
     }
 
     [Fact]
+    public void Scaling_out_stops_at_the_tenants_quota_and_says_so()
+    {
+        var capped = ScalingEvaluator.Evaluate(Input(2, cpu: 350) with { QuotaRoom = 1 });
+        Assert.Equal((ScalingAction.ScaleUp, 3), (capped.Action, capped.To));
+        Assert.Contains("The tenant's quota lets it have 3 members: 5 are needed.", capped.Reason);
+
+        var atQuota = ScalingEvaluator.Evaluate(Input(3, cpu: 350) with { QuotaRoom = 0 });
+        Assert.Equal((ScalingAction.AtMaximum, 3), (atQuota.Action, atQuota.To));
+        Assert.Contains("The tenant's quota lets it have 3 members: 5 are needed; no member can be added.", atQuota.Reason);
+        Assert.Equal("quota", atQuota.Cause);
+
+        // Room beyond the maximum leaves the maximum in charge.
+        Assert.Contains("The application's maximum is 5", ScalingEvaluator.Evaluate(Input(3, cpu: 560) with { QuotaRoom = 10 }).Reason);
+    }
+
+    [Fact]
     public void A_second_scale_up_waits_for_the_cooldown()
     {
         var input = Input(3, cpu: 280) with { State = new ScalingState(T0.AddSeconds(-10), null, 0) };

@@ -12,5 +12,6 @@ internal sealed class TenantEntityTypeConfiguration : IEntityTypeConfiguration<T
         builder.Property(t => t.Slug).HasMaxLength(TenantSlug.MaxLength);
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.DisplayName).HasMaxLength(100);
+        builder.Ignore(t => t.Quota);
     }
 }

@@ -807,6 +807,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxApplications")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxMemoryMb")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -83,6 +83,7 @@ public static class DependencyInjection
         services.AddSingleton<DockerEngines>();
         services.AddSingleton<CartridgeImages>();
         services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationLogs>();
         services.AddScoped<ApplicationDomainService>();
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();

@@ -62,14 +62,15 @@ public sealed class LiveLogsTests(LiveLogsPortalFixture fixture) : IClassFixture
             Assert.Equal(("stderr", memberId, Member.ShortId(memberId)), (live.Stream, live.MemberId, live.Member));
         }
 
-        // Only the last 5 lines: none of the first 25 early ones.
-        var opened = DateTimeOffset.UtcNow;
+        // Only the last 5 lines (none of the first 25 early ones), and from there every line the container logged, once.
         await using var five = await FollowAsync(client, "web", tail: 5);
         await WriteAsync(memberId, $"after-{run}", 1);
-        await five.WaitForAsync(l => l.Text == $"after-{run} on stderr");
+        var after = await five.WaitForAsync(l => l.Text == $"after-{run} on stderr");
         Assert.DoesNotContain(five.Lines, l => Enumerable.Range(1, 25).Any(i => l.Text == $"early-{run} {i}"));
-        var earlier = five.Lines.Count(l => l.At < opened);
-        Assert.InRange(earlier, 1, 5);
+        var received = five.Lines.TakeWhile(l => l != after).Append(after).Select(l => (l.At, l.Stream, l.Text)).ToList();
+        var logged = (await LoggedAsync(memberId)).Where(l => l.At >= received[0].At && l.At <= after.At).ToList();
+        Assert.Equal(logged.Order(), received.Order());
+        Assert.Contains(await LoggedAsync(memberId), l => l.At < received[0].At); // the container had more: the tail cut it
 
         // Nothing earlier at all.
         await using var none = await FollowAsync(client, "web", tail: 0);
@@ -148,12 +149,12 @@ public sealed class LiveLogsTests(LiveLogsPortalFixture fixture) : IClassFixture
 
         var refused = await Assert.ThrowsAsync<HubException>(async () =>
         {
-            await using var logs = await FollowAsync(other, "web", tail: 100);
+            await using var logs = await FollowAsync(other, "web", tail: 100, expectLines: false);
             await logs.Completion;
         });
         var missing = await Assert.ThrowsAsync<HubException>(async () =>
         {
-            await using var logs = await FollowAsync(other, "no-such-app", tail: 100);
+            await using var logs = await FollowAsync(other, "no-such-app", tail: 100, expectLines: false);
             await logs.Completion;
         });
 
@@ -181,6 +182,20 @@ public sealed class LiveLogsTests(LiveLogsPortalFixture fixture) : IClassFixture
         return (client, application);
     }
 
+    /// <summary>Every line the member's container logged, as the engine gives them, in time order.</summary>
+    private async Task<List<(DateTimeOffset At, string Stream, string Text)>> LoggedAsync(Guid member)
+    {
+        var container = await fixture.ContainerOfAsync(member.ToString());
+        using var logs = await fixture.Docker.Containers.GetContainerLogsAsync(container.ID, tty: false,
+            new Docker.DotNet.Models.ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = true, Tail = "all" },
+            TestContext.Current.CancellationToken);
+        var (stdout, stderr) = await logs.ReadOutputToEndAsync(TestContext.Current.CancellationToken);
+        return [.. ContainerLogs.Lines(stdout).Select(l => (ContainerLogs.ParseTimestamped(l)!.Value, "stdout"))
+            .Concat(ContainerLogs.Lines(stderr).Select(l => (ContainerLogs.ParseTimestamped(l)!.Value, "stderr")))
+            .Select(l => (l.Value.At, l.Item2, l.Value.Text))
+            .OrderBy(l => l.At)];
+    }
+
     /// <summary>Requests the log page of one member, on its port published on 127.0.0.1.</summary>
     private Task WriteAsync(Guid member, string marker, int lines) => RequestAsync(member, $"/log.php?m={marker}&n={lines}");
 
@@ -203,11 +218,18 @@ public sealed class LiveLogsTests(LiveLogsPortalFixture fixture) : IClassFixture
             })
             .Build();
 
-    private async Task<LogsStream> FollowAsync(HttpClient client, string application, int tail, string? member = null)
+    private async Task<LogsStream> FollowAsync(HttpClient client, string application, int tail, string? member = null, bool expectLines = true)
     {
         var connection = Connection(client.DefaultRequestHeaders.Authorization!.Parameter!);
         await connection.StartAsync(TestContext.Current.CancellationToken);
-        return new LogsStream(connection, connection.StreamAsync<LogLineMessage>("Follow", application, member, tail));
+        var stream = new LogsStream(connection, connection.StreamAsync<LogLineMessage>("Follow", application, member, tail));
+        if (expectLines)
+        {
+            // The stream starts when read: its first line (an earlier one, or a health check's, every 2 s) says the portal follows.
+            await stream.WaitForAsync(_ => true);
+        }
+
+        return stream;
     }
 
     /// <summary>The lines of one hub stream, collected as they come.</summary>

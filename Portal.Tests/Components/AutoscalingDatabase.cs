@@ -14,6 +14,7 @@ using Portal.Core.Partitions;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Applications;
+using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Autoscaling;
 using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Identity;
@@ -22,6 +23,8 @@ using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Routing;
 using Portal.Routing;
 using Portal.Tenancy;
+
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Components;
 
@@ -124,6 +127,8 @@ internal sealed class AutoscalingDatabase : IDisposable
         services.AddScoped<ReleaseService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AutoscalingService>();
+        services.AddSingleton(_ => new DockerEngines(Options.Create(DockerEngine.Options))); // the application page's live logs
+        services.AddScoped<ApplicationLogs>();
     }
 
     /// <summary>From now on the components act as a platform admin (of no tenant), as on the admin console.</summary>

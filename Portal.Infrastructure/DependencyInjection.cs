@@ -84,6 +84,7 @@ public static class DependencyInjection
         services.AddSingleton<DockerEngines>();
         services.AddSingleton<CartridgeImages>();
         services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationLogs>();
         services.AddScoped<ApplicationDomainService>();
         services.AddScoped<ApplicationHistory>();
         services.AddScoped<PartitionCatalogue>();

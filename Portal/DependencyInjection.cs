@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Api;
 using Portal.Components.Account;
+using Portal.Hubs;
 using Portal.Core.Tenancy;
 using Portal.Tenancy;
 
@@ -42,7 +43,10 @@ public static class DependencyInjection
             options.ForwardDefaultSelector = context =>
                 PortalAuthentication.IsApi(context) ? IdentityConstants.BearerScheme : IdentityConstants.ApplicationScheme);
         authentication.AddBearerToken(IdentityConstants.BearerScheme, (BearerTokenOptions options) =>
-            options.BearerTokenExpiration = TimeSpan.FromHours(1));
+        {
+            options.BearerTokenExpiration = TimeSpan.FromHours(1);
+            options.Events.OnMessageReceived = HubExtensions.TokenFromQuery;
+        });
         authentication.AddIdentityCookies();
         services.ConfigureApplicationCookie(options =>
         {
@@ -70,6 +74,7 @@ public static class DependencyInjection
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.Configure<FormOptions>(options => options.ValueLengthLimit = 64 * 1024);
         services.AddOpenApi();
+        services.AddSignalR();
         return builder;
     }
 }

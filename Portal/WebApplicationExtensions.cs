@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Portal.Api;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Hubs;
 using Portal.Routing;
 using Portal.Tenancy;
 
@@ -44,6 +45,7 @@ public static class WebApplicationExtensions
         app.MapQuotasApi();
         app.MapGitHooks();
         app.MapDomainsApi();
+        app.MapHubs();
         app.MapOpenApi("/openapi/{documentName}.json");
 
         app.MapRouter();

@@ -32,6 +32,18 @@ public interface IContainerRuntime
     /// </summary>
     Task<IReadOnlyList<string>> LogsAsync(string containerId, int tail, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The container's last <paramref name="tail"/> lines with the engine's times and their stream, oldest first, each cut
+    /// by <see cref="ContainerLogs"/>' rules; none when the container is gone.
+    /// </summary>
+    Task<IReadOnlyList<ContainerLogLine>> TailLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The container's lines from <paramref name="from"/> on, each as soon as the engine logs it, until the container
+    /// stops or is removed (the sequence ends) or <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    IAsyncEnumerable<ContainerLogLine> FollowLogsAsync(string containerId, LogPosition from, CancellationToken cancellationToken);
+
     /// <summary>The container's CPU and memory use now (cumulative CPU time); null when it is gone or not running.</summary>
     Task<ContainerUsage?> UsageAsync(string containerId, CancellationToken cancellationToken);
 }
@@ -50,7 +62,31 @@ public static class ContainerLogs
         return [.. lines.Take(count).Select(Cut)];
     }
 
-    private static string Cut(string line)
+    /// <summary>
+    /// A line as the engine gives it with timestamps (<c>2026-11-29T09:24:15.238358121Z text</c>): the time (to 100 ns)
+    /// and the text, cut. Null when it does not start with such a time.
+    /// </summary>
+    public static (DateTimeOffset At, string Text)? ParseTimestamped(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        var stamp = space < 0 ? line.TrimEnd('\r') : line[..space];
+        var dot = stamp.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0 && stamp.EndsWith('Z') && stamp.Length - dot - 2 > 7)
+        {
+            stamp = stamp[..(dot + 8)] + "Z"; // .NET reads at most 7 digits of a second
+        }
+
+        if (!DateTimeOffset.TryParseExact(stamp, ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK"],
+                System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return null;
+        }
+
+        return (at.ToUniversalTime(), space < 0 ? "" : Cut(line[(space + 1)..]));
+    }
+
+    /// <summary>One line without its line end, cut to <see cref="MaxLineLength"/> characters.</summary>
+    public static string Cut(string line)
     {
         line = line.EndsWith('\r') ? line[..^1] : line;
         if (line.Length <= MaxLineLength)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portal.Core.Applications;
@@ -228,6 +229,74 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         catch (DockerContainerNotFoundException)
         {
             return []; // gone: it has no output any more
+        }
+    }
+
+    public async Task<IReadOnlyList<ContainerLogLine>> TailLogsAsync(string containerId, int tail, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tail);
+        if (tail == 0)
+        {
+            return [];
+        }
+
+        var lines = new List<ContainerLogLine>();
+        try
+        {
+            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Timestamps = true,
+                Tail = tail.ToString(CultureInfo.InvariantCulture),
+            }, cancellationToken);
+            await foreach (var line in ContainerLogReader.ReadAsync(stream, cancellationToken))
+            {
+                lines.Add(line);
+            }
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return []; // gone: it has no output any more
+        }
+
+        return lines;
+    }
+
+    public async IAsyncEnumerable<ContainerLogLine> FollowLogsAsync(
+        string containerId, LogPosition from, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        MultiplexedStream stream;
+        try
+        {
+            stream = await docker.Containers.GetContainerLogsAsync(containerId, tty: false, new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Timestamps = true,
+                Follow = true,
+                Tail = from.FromNow ? "0" : "all",
+                Since = from.SinceParameter(),
+            }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            yield break; // gone: nothing more will come
+        }
+
+        using (stream)
+        {
+            var skip = from.SeenAtSince;
+            await foreach (var line in ContainerLogReader.ReadAsync(stream, cancellationToken))
+            {
+                // The engine's since is inclusive: the lines read already at that time come again.
+                if (from.Since is { } since && line.At <= since && (line.At < since || skip-- > 0))
+                {
+                    continue;
+                }
+
+                yield return line;
+            }
         }
     }
 

@@ -15,6 +15,7 @@ using Portal.Core.Releases;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure;
 using Portal.Infrastructure.Applications;
+using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Autoscaling;
 using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Identity;
@@ -23,6 +24,8 @@ using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Routing;
 using Portal.Routing;
 using Portal.Tenancy;
+
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Components;
 
@@ -125,7 +128,12 @@ internal sealed class AutoscalingDatabase : IDisposable
         services.AddScoped<ReleaseService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AutoscalingService>();
+<<<<<<< HEAD
         services.AddScoped<ApplicationHistory>();
+=======
+        services.AddSingleton(_ => new DockerEngines(Options.Create(DockerEngine.Options))); // the application page's live logs
+        services.AddScoped<ApplicationLogs>();
+>>>>>>> live-logs
     }
 
     /// <summary>From now on the components act as a platform admin (of no tenant), as on the admin console.</summary>

@@ -27,6 +27,9 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor) : ITen
 
     internal void UseCircuitPrincipal(ClaimsPrincipal principal) => principalSource = () => principal;
 
+    /// <summary>A hub's call: the user is the connection's (its request is not the current one).</summary>
+    internal void UseConnectionPrincipal(ClaimsPrincipal principal) => principalSource = () => principal;
+
     /// <summary>Acts as whoever <paramref name="owner"/> is, now and later (a component's own scope follows its circuit).</summary>
     internal void Follow(CurrentUser owner)
     {

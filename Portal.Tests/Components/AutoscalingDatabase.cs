@@ -22,6 +22,7 @@ using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Routing;
+using Portal.Infrastructure.Tenancy;
 using Portal.Routing;
 using Portal.Tenancy;
 
@@ -128,12 +129,10 @@ internal sealed class AutoscalingDatabase : IDisposable
         services.AddScoped<ReleaseService>();
         services.AddScoped<ApplicationService>();
         services.AddScoped<AutoscalingService>();
-<<<<<<< HEAD
         services.AddScoped<ApplicationHistory>();
-=======
+        services.AddScoped<TenantQuotas>();
         services.AddSingleton(_ => new DockerEngines(Options.Create(DockerEngine.Options))); // the application page's live logs
         services.AddScoped<ApplicationLogs>();
->>>>>>> live-logs
     }
 
     /// <summary>From now on the components act as a platform admin (of no tenant), as on the admin console.</summary>

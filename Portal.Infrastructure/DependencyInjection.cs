@@ -87,6 +87,7 @@ public static class DependencyInjection
         services.AddScoped<ApplicationLogs>();
         services.AddScoped<ApplicationDomainService>();
         services.AddScoped<ApplicationHistory>();
+        services.AddScoped<PlatformOverview>();
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();
         services.AddSingleton<Reconciler>();

@@ -75,6 +75,7 @@ public static class DependencyInjection
         services.Configure<FormOptions>(options => options.ValueLengthLimit = 64 * 1024);
         services.AddOpenApi();
         services.AddSignalR();
+        services.AddSingleton<Portal.Hubs.LogStreams>();
         return builder;
     }
 }

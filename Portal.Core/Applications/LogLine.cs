@@ -44,7 +44,7 @@ public sealed record LogPosition
 
     public bool FromNow { get; }
 
-    /// <summary>Right after <paramref name="read"/> (oldest first); the beginning when nothing was read.</summary>
+    /// <summary>Right after the newest of <paramref name="read"/>; the beginning when nothing was read.</summary>
     public static LogPosition After(IReadOnlyList<ContainerLogLine> read)
     {
         if (read.Count == 0)
@@ -52,7 +52,7 @@ public sealed record LogPosition
             return Beginning;
         }
 
-        var last = read[^1].At;
+        var last = read.Max(l => l.At); // the engine's order across stdout and stderr may differ from the times by a hair
         return new LogPosition(last, read.Count(l => l.At == last), fromNow: false);
     }
 

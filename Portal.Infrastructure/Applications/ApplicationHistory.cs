@@ -23,7 +23,7 @@ public sealed class ApplicationHistory(PortalDbContext db, TimeProvider clock)
             return null;
         }
 
-        var from = since ?? clock.GetUtcNow() - DefaultPeriod;
+        var from = since?.ToUniversalTime() ?? clock.GetUtcNow() - DefaultPeriod; // the providers store UTC
         var members = await MembersSinceAsync(id, from, cancellationToken);
         var releases = await db.Releases.AsNoTracking()
             .Where(r => r.ApplicationId == id && (r.CreatedAt >= from || r.FinishedAt == null || r.FinishedAt >= from))

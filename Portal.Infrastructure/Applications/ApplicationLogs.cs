@@ -227,9 +227,9 @@ public sealed partial class ApplicationLogs(PortalDbContext db, DockerEngines en
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // No one reads any more.
+            // No one reads any more (the component's scope, its DbContext and semaphore may be going right now).
         }
     }
 

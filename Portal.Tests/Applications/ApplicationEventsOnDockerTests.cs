@@ -46,6 +46,14 @@ public sealed class ApplicationEventsOnDockerTests(RuntimePortalFixture fixture)
         Assert.Equal(["memberCreated", "memberActive", "memberDraining", "memberTerminated"], Kinds(gone));
         Assert.Equal(["memberCreated", "memberActive"], Kinds(kept));
 
+        // A start time in any offset is the same instant.
+        var firstAt = times[^1].ToOffset(TimeSpan.FromHours(2));
+        using var since = await tenant.GetAsync($"/api/v1/applications/web/events?since={Uri.EscapeDataString(firstAt.ToString("O"))}");
+        Assert.Equal(HttpStatusCode.OK, since.StatusCode);
+        Assert.Equal(events.Count, Events(await since.JsonAsync()).Count);
+        using var later = await tenant.GetAsync($"/api/v1/applications/web/events?since={Uri.EscapeDataString(times[0].AddSeconds(1).ToOffset(TimeSpan.FromHours(-5)).ToString("O"))}");
+        Assert.Empty(Events(await later.JsonAsync()));
+
         // At most the limit, the newest; a bad limit is a problem naming it.
         using var two = await tenant.GetAsync("/api/v1/applications/web/events?limit=2");
         Assert.Equal(events.Take(2).Select(e => e.GetProperty("kind").GetString()), Events(await two.JsonAsync()).Select(e => e.GetProperty("kind").GetString()));

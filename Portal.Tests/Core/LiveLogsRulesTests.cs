@@ -38,6 +38,10 @@ public sealed class LiveLogsRulesTests
         Assert.Equal("1795944255.238358100", position.SinceParameter());
         Assert.Null(LogPosition.Now.SinceParameter());
         Assert.True(LogPosition.Now.FromNow);
+
+        // The engine's file order across streams may put an older line last: the position is after the newest.
+        var crossed = LogPosition.After([new ContainerLogLine(at, LogStream.Stderr, "c"), new ContainerLogLine(T0, LogStream.Stdout, "a")]);
+        Assert.Equal((at, 1), (crossed.Since, crossed.SeenAtSince));
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Autoscaling;
+using Portal.Infrastructure.Observability;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Routing;
 using Portal.Infrastructure.Routing.Haproxy;
@@ -90,6 +91,7 @@ public static class DependencyInjection
         services.AddScoped<PlatformOverview>();
         services.AddScoped<PartitionCatalogue>();
         services.AddSingleton<PartitionMonitor>();
+        services.AddSingleton<PlatformMetrics>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<TopologySignal>();
         services.AddScoped<RoutingTopology>();

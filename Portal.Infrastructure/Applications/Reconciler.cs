@@ -9,6 +9,7 @@ using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
 using Portal.Core.Releases;
 using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Observability;
 using Portal.Infrastructure.Partitions;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Routing;
@@ -28,6 +29,7 @@ public sealed partial class Reconciler(
     TopologySignal topology,
     IDataProtectionProvider protection,
     IOptions<ReconcilerOptions> options,
+    PlatformMetrics metrics,
     TimeProvider clock,
     ILogger<Reconciler> logger) : IDisposable
 {
@@ -152,6 +154,7 @@ public sealed partial class Reconciler(
             faults.ToLookup(f => f.ApplicationId),
             releases);
 
+        var started = clock.GetTimestamp();
         await RemoveOrphansAsync(pass, cancellationToken);
         foreach (var application in pass.Applications)
         {
@@ -179,6 +182,8 @@ public sealed partial class Reconciler(
                 }
             }
         }
+
+        metrics.Passed(members.Select(m => m.State), applications.Count, clock.GetElapsedTime(started));
     }
 
     public void Dispose()
@@ -558,6 +563,7 @@ public sealed partial class Reconciler(
     private void Fault(Application application, Member member, string reason, DateTimeOffset now)
     {
         member.MoveTo(MemberState.Faulted, now, reason);
+        metrics.Faulted();
         failedChecks.TryRemove(member.Id, out _);
         LogFaulted(application.Name, member.Id, reason);
     }

@@ -11,6 +11,7 @@ using Portal.Core.Routing;
 using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Partitions;
+using Portal.Infrastructure.Observability;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
 using Portal.Infrastructure.Routing;
@@ -34,6 +35,7 @@ public sealed partial class Autoscaler(
     TopologySignal topology,
     Reconciler reconciler,
     IOptions<AutoscalerOptions> options,
+    PlatformMetrics metrics,
     TimeProvider clock,
     ILogger<Autoscaler> logger)
 {
@@ -308,6 +310,7 @@ public sealed partial class Autoscaler(
         db.ScalingDecisions.Add(ScalingDecision.Of(outcome, application.TenantId, application.Id, policy, active, now));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.Decided(outcome.Action.ToString());
         state.LoggedKey = outcome.Key;
         return true;
     }

@@ -61,6 +61,15 @@ public sealed class ApplicationEventsOnDockerTests(RuntimePortalFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.True((await bad.JsonAsync()).GetProperty("errors").TryGetProperty("limit", out _));
 
+        // The portal's own figures are scraped with the router's: members per state, reconciler passes, requests served.
+        using var scrape = fixture.Portal.CreateClient();
+        var metrics = await scrape.GetStringAsync("/metrics");
+        var active = metrics.Split('\n').Single(l => l.StartsWith("portal_members{", StringComparison.Ordinal) && l.Contains("state=\"Active\"", StringComparison.Ordinal));
+        Assert.True(double.Parse(active[(active.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= 1, active);
+        Assert.Contains("portal_reconciler_passes_total", metrics);
+        Assert.Contains("portal_reconciler_pass_duration_seconds_bucket{", metrics);
+        Assert.Contains("http_server_request_duration_seconds_bucket{", metrics);
+
         // Up since the first member served; both members' up time is there.
         using var availabilityResponse = await tenant.GetAsync("/api/v1/applications/web/availability?hours=1");
         var availability = await availabilityResponse.JsonAsync();

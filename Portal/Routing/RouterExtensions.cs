@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Portal.Core.Routing;
+using Portal.Infrastructure.Observability;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
@@ -41,7 +42,10 @@ public static class RouterExtensions
         builder.Services.AddSingleton<IApplicationTraffic>(sp => sp.GetRequiredService<RouterTraffic>());
         builder.Services.AddSingleton<ILoadBalancer, YarpLoadBalancer>();
         builder.Services.AddHostedService<RouterConfigRefresher>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RouterTraffic.MeterName).AddPrometheusExporter());
+        // The router's, the portal's own, and ASP.NET Core's (requests served, connections) instruments, scraped at /metrics.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RouterTraffic.MeterName, PlatformMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
 
         // A member that dies is out of the rotation after its first few failed requests, not after a minute.
         builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(o =>

@@ -36,7 +36,7 @@ public sealed class Member : ITenantOwned
 
     public DateTimeOffset? FaultedAt { get; private set; }
 
-    /// <summary>How far its running time has been metered (see <see cref="Metering.Metering"/>); null: not yet.</summary>
+    /// <summary>How far its running time has been metered (see <see cref="Metering.MeteringRules"/>); null: not yet.</summary>
     public DateTimeOffset? MeteredUntil { get; private set; }
 
     /// <summary>Why it faulted, in words for the tenant (no secrets).</summary>

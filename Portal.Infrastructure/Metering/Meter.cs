@@ -8,7 +8,7 @@ using Portal.Infrastructure.Persistence;
 namespace Portal.Infrastructure.Metering;
 
 /// <summary>
-/// Adds members' running time to the tenants' <see cref="UsageRecord"/>s (rules: <see cref="Core.Metering.Metering"/>).
+/// Adds members' running time to the tenants' <see cref="UsageRecord"/>s (rules: <see cref="MeteringRules"/>).
 /// In one transaction: each due member's <see cref="Member.MeteredUntil"/> is moved on only if it is still what was
 /// read (a compare-and-set), and only the members moved on add their usage. So two meters at once (the job and an
 /// application's deletion) never count a second twice: the later one finds the mark moved and adds nothing for that
@@ -67,7 +67,7 @@ public sealed partial class Meter(IServiceScopeFactory scopes, TimeProvider cloc
             var added = new List<(Guid Application, MeterDue Due)>();
             foreach (var member in due.Where(m => applications.ContainsKey(m.ApplicationId)))
             {
-                if (Core.Metering.Metering.Due(member, applications[member.ApplicationId].MemoryLimitMb, now) is not { } owed)
+                if (MeteringRules.Due(member, applications[member.ApplicationId].MemoryLimitMb, now) is not { } owed)
                 {
                     continue;
                 }
@@ -81,7 +81,7 @@ public sealed partial class Meter(IServiceScopeFactory scopes, TimeProvider cloc
                 }
             }
 
-            var usage = Core.Metering.Metering.PerApplicationDay(added);
+            var usage = MeteringRules.PerApplicationDay(added);
             var days = usage.Keys.Select(k => k.Day).Distinct().ToList();
             var appIds = usage.Keys.Select(k => k.Application).Distinct().ToList();
             var records = await db.UsageRecords.IgnoreQueryFilters()

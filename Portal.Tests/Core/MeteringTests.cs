@@ -20,7 +20,7 @@ public sealed class MeteringTests
     /// <summary>Meters <paramref name="member"/> as the meter does: adds what is due and moves its mark on.</summary>
     private static IReadOnlyList<DailyUsage> Meter(Member member, double memoryMb, DateTimeOffset now)
     {
-        if (Metering.Due(member, memoryMb, now) is not { } due)
+        if (MeteringRules.Due(member, memoryMb, now) is not { } due)
         {
             return [];
         }
@@ -33,11 +33,11 @@ public sealed class MeteringTests
     public void A_member_never_started_is_not_metered()
     {
         var member = new Member { ApplicationId = Guid.NewGuid(), CreatedAt = Evening };
-        Assert.Null(Metering.Due(member, 256, Evening.AddHours(1)));
-        Assert.False(Metering.NeedsMetering(member));
+        Assert.Null(MeteringRules.Due(member, 256, Evening.AddHours(1)));
+        Assert.False(MeteringRules.NeedsMetering(member));
 
         member.MoveTo(MemberState.Terminated, Evening.AddMinutes(1)); // removed before it started
-        Assert.Null(Metering.Due(member, 256, Evening.AddHours(1)));
+        Assert.Null(MeteringRules.Due(member, 256, Evening.AddHours(1)));
     }
 
     [Fact]
@@ -46,12 +46,12 @@ public sealed class MeteringTests
         var member = Started(Evening);
         member.MoveTo(MemberState.Active, Evening.AddSeconds(3));
 
-        var due = Metering.Due(member, 512, Evening.AddSeconds(90))!;
+        var due = MeteringRules.Due(member, 512, Evening.AddSeconds(90))!;
 
         Assert.Equal(Evening.AddSeconds(90), due.Until);
         Assert.Null(due.From);
         Assert.Equal([new DailyUsage(Nov28, 90, 45)], due.Days);
-        Assert.True(Metering.NeedsMetering(member));
+        Assert.True(MeteringRules.NeedsMetering(member));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class MeteringTests
         member.MoveTo(MemberState.Terminated, Evening.AddMinutes(2)); // draining still runs its container
 
         Assert.Equal([new DailyUsage(Nov28, 60, 60)], Meter(member, 1024, Evening.AddMinutes(5)));
-        Assert.False(Metering.NeedsMetering(member));
+        Assert.False(MeteringRules.NeedsMetering(member));
         Assert.Empty(Meter(member, 1024, Evening.AddDays(3)));
     }
 
@@ -100,9 +100,9 @@ public sealed class MeteringTests
         member.MoveTo(MemberState.Faulted, Evening.AddSeconds(40), "Its container stopped.");
         member.MoveTo(MemberState.Terminated, Evening.AddMinutes(5));
 
-        Assert.Equal(Evening.AddSeconds(40), Metering.RunningUntil(member));
+        Assert.Equal(Evening.AddSeconds(40), MeteringRules.RunningUntil(member));
         Assert.Equal(40, Meter(member, 256, Evening.AddHours(1)).Sum(d => d.MemberSeconds));
-        Assert.False(Metering.NeedsMetering(member));
+        Assert.False(MeteringRules.NeedsMetering(member));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class MeteringTests
 
         Assert.Equal([new DailyUsage(Nov28, -120, -30)], correction);
         Assert.Equal(Evening.AddMinutes(8), member.MeteredUntil);
-        Assert.False(Metering.NeedsMetering(member));
+        Assert.False(MeteringRules.NeedsMetering(member));
     }
 
     [Fact]
@@ -139,10 +139,10 @@ public sealed class MeteringTests
     public void Dues_of_one_application_on_one_day_are_summed()
     {
         var app = Guid.NewGuid();
-        var a = Metering.Due(Started(Evening), 256, Evening.AddHours(3))!;
-        var b = Metering.Due(Started(Evening.AddHours(1)), 256, Evening.AddHours(3))!;
+        var a = MeteringRules.Due(Started(Evening), 256, Evening.AddHours(3))!;
+        var b = MeteringRules.Due(Started(Evening.AddHours(1)), 256, Evening.AddHours(3))!;
 
-        var sums = Metering.PerApplicationDay([(app, a), (app, b)]);
+        var sums = MeteringRules.PerApplicationDay([(app, a), (app, b)]);
 
         Assert.Equal(new DailyUsage(Nov28, 7200 + 3600, 2700), sums[(app, Nov28)]);
         Assert.Equal(new DailyUsage(Nov29, 3600 + 3600, 1800), sums[(app, Nov29)]);

@@ -16,7 +16,7 @@ public sealed record MeterDue(Guid MemberId, DateTimeOffset? From, DateTimeOffse
 /// time since it was last metered (<see cref="Member.MeteredUntil"/>), split by UTC day, and moves that mark on: what
 /// was metered is never metered again, and the sum of the runs is the running time once the member has ended.
 /// </summary>
-public static class Metering
+public static class MeteringRules
 {
     public const double MbPerGib = 1024;
 

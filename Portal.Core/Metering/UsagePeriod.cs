@@ -41,7 +41,13 @@ public readonly record struct UsagePeriod(DateOnly From, DateOnly To)
             }
         }
 
-        var period = new UsagePeriod(fromDate ?? toDate.Value.AddDays(1 - DefaultDays), toDate.Value);
+        return Check(fromDate ?? toDate.Value.AddDays(1 - DefaultDays), toDate.Value);
+    }
+
+    /// <summary>The period from <paramref name="from"/> to <paramref name="to"/>, refused when reversed or over <see cref="MaxDays"/> days.</summary>
+    public static Result<UsagePeriod> Check(DateOnly from, DateOnly to)
+    {
+        var period = new UsagePeriod(from, to);
         if (period.From > period.To)
         {
             return Failure.Validation("from", $"from ({period.From:yyyy-MM-dd}) is after to ({period.To:yyyy-MM-dd}).");

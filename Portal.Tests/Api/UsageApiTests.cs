@@ -177,4 +177,24 @@ public sealed class UsageApiTests(PostgresPortalFixture fixture) : IClassFixture
         await MeterAsync(); // its members are gone: nothing more is added, and the usage stays
         Assert.Equal(seconds, Rows(await (await client.GetAsync($"/api/v1/usage?from={started:yyyy-MM-dd}", Token)).JsonAsync()).Sum(r => r.Seconds));
     }
+
+    [Fact]
+    public async Task The_browsers_CSV_download_takes_the_sign_in_cookie_only()
+    {
+        using var anonymous = fixture.Portal.CreateClient(new() { AllowAutoRedirect = false });
+        using var bearerOnly = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("usagecsv"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/usage/export.csv");
+        request.Headers.Authorization = bearerOnly.DefaultRequestHeaders.Authorization;
+
+        foreach (var response in new[] { await anonymous.GetAsync("/usage/export.csv", Token), await anonymous.SendAsync(request, Token) })
+        {
+            using (response)
+            {
+                Assert.True(response.StatusCode is HttpStatusCode.Unauthorized
+                                || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.OriginalString.Contains("/Account/Login", StringComparison.Ordinal)),
+                    $"{response.StatusCode} {response.Headers.Location}");
+                Assert.NotEqual("text/csv", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
 }

@@ -53,7 +53,7 @@ public sealed class MeteringOnDockerTests(MeteringPortalFixture fixture) : IClas
         var (seconds, gib) = await UsageAsync(tenant);
         Assert.InRange(seconds, (beforeMeter - started).TotalSeconds - 0.01, (afterMeter - started).TotalSeconds + 0.01);
         Assert.Equal(seconds * 256 / 1024, gib, precision: 6);
-        TestContext.Current.SendDiagnosticMessage($"metered {seconds:0.000} member-seconds, {gib:0.000} GiB-seconds");
+        TestContext.Current.TestOutputHelper!.WriteLine($"metered {seconds:0.000} member-seconds, {gib:0.000} GiB-seconds");
 
         await Task.Delay(TimeSpan.FromSeconds(2), Token);
         var beforeDelete = DateTimeOffset.UtcNow;
@@ -64,6 +64,7 @@ public sealed class MeteringOnDockerTests(MeteringPortalFixture fixture) : IClas
         var (kept, keptGib) = await UsageAsync(tenant);
         Assert.InRange(kept, (beforeDelete - started).TotalSeconds - 0.01, (afterDelete - started).TotalSeconds + 0.01);
         Assert.Equal(kept * 256 / 1024, keptGib, precision: 6);
+        TestContext.Current.TestOutputHelper!.WriteLine($"kept after deletion: {kept:0.000} member-seconds, {keptGib:0.000} GiB-seconds ({(afterDelete - beforeDelete).TotalMilliseconds:0} ms to delete)");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await fixture.ContainersAsync($"{Portal.Infrastructure.Docker.DockerContainerRuntime.MemberLabel}={member}")).Count > 0)
         {

@@ -19,6 +19,7 @@ using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Identity;
+using Portal.Infrastructure.Metering;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
 
@@ -106,6 +107,9 @@ public static class DependencyInjection
         services.AddOptions<AutoscalerOptions>().BindConfiguration(AutoscalerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Autoscaler>();
         services.AddScoped<AutoscalingService>();
+        services.AddOptions<MeteringOptions>().BindConfiguration(MeteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Meter>();
+        services.AddScoped<UsageReports>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
@@ -131,7 +135,7 @@ public static class DependencyInjection
 
     /// <summary>
     /// The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, the autoscaler's every
-    /// <see cref="AutoscalerOptions.SampleInterval"/>, repository polling and the release worker, unless turned off.
+    /// <see cref="AutoscalerOptions.SampleInterval"/>, the meter's every <see cref="MeteringOptions.Interval"/>, repository polling and the release worker, unless turned off.
     /// </summary>
     private static void AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
@@ -139,11 +143,13 @@ public static class DependencyInjection
         var reconciler = configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions();
         var git = configuration.GetSection(GitOptions.Section).Get<GitOptions>() ?? new GitOptions();
         var autoscaler = configuration.GetSection(AutoscalerOptions.Section).Get<AutoscalerOptions>() ?? new AutoscalerOptions();
+        var metering = configuration.GetSection(MeteringOptions.Section).Get<MeteringOptions>() ?? new MeteringOptions();
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key).StoreDurably());
             quartz.AddJob<RepositoryPollJob>(job => job.WithIdentity(RepositoryPollJob.Key).StoreDurably());
             quartz.AddJob<AutoscaleJob>(job => job.WithIdentity(AutoscaleJob.Key).StoreDurably());
+            quartz.AddJob<MeterJob>(job => job.WithIdentity(MeterJob.Key).StoreDurably());
             if (reconciler.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger
@@ -154,6 +160,10 @@ public static class DependencyInjection
                     .ForJob(AutoscaleJob.Key)
                     .StartNow()
                     .WithSimpleSchedule(schedule => schedule.WithInterval(autoscaler.SampleInterval).RepeatForever()));
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(MeterJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(metering.Interval).RepeatForever()));
                 quartz.AddTrigger(trigger => trigger
                     .ForJob(ReconcileJob.Key)
                     .StartNow()

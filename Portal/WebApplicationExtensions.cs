@@ -43,6 +43,7 @@ public static class WebApplicationExtensions
         app.MapAutoscalingApi();
         app.MapEventsApi();
         app.MapQuotasApi();
+        app.MapUsageApi();
         app.MapGitHooks();
         app.MapDomainsApi();
         app.MapHubs();

@@ -36,6 +36,9 @@ public sealed class Member : ITenantOwned
 
     public DateTimeOffset? FaultedAt { get; private set; }
 
+    /// <summary>How far its running time has been metered (see <see cref="Metering.MeteringRules"/>); null: not yet.</summary>
+    public DateTimeOffset? MeteredUntil { get; private set; }
+
     /// <summary>Why it faulted, in words for the tenant (no secrets).</summary>
     public string? FaultReason { get; private set; }
 
@@ -49,6 +52,9 @@ public sealed class Member : ITenantOwned
         ContainerId = containerId;
         HostPort = hostPort;
     }
+
+    /// <summary>Its running time is metered up to <paramref name="until"/>.</summary>
+    public void MeteredTo(DateTimeOffset until) => MeteredUntil = until;
 
     /// <summary>Moves the member on; refuses a move the lifecycle does not allow (e.g. Terminated back to Active).</summary>
     public void MoveTo(MemberState next, DateTimeOffset now, string? reason = null)

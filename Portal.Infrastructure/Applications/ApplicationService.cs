@@ -10,6 +10,7 @@ using Portal.Core.Releases;
 using Portal.Core.Routing;
 using Portal.Core.Tenancy;
 using Portal.Infrastructure.Autoscaling;
+using Portal.Infrastructure.Metering;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Routing;
 using Portal.Infrastructure.Tenancy;
@@ -259,6 +260,8 @@ public sealed class ApplicationService(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            // What its members ran until now is metered before their rows go (usage outlives the application).
+            await Meter.MeterAsync(db, application.Id, clock.GetUtcNow(), cancellationToken);
             await db.Members.Where(m => m.ApplicationId == application.Id).ExecuteDeleteAsync(cancellationToken);
             db.Applications.Remove(application);
             await db.SaveChangesAsync(cancellationToken);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
 using Portal.Core.Autoscaling;
 using Portal.Core.Git;
+using Portal.Core.Metering;
 using Portal.Core.Releases;
 using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
@@ -50,6 +51,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<AutoscalingPolicy> AutoscalingPolicies => Set<AutoscalingPolicy>();
 
     public DbSet<ScalingDecision> ScalingDecisions => Set<ScalingDecision>();
+
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
     public DbSet<Installation> Installations => Set<Installation>();
 

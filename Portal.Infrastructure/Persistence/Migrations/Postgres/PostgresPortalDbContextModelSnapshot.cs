@@ -315,6 +315,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int?>("HostPort")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("MeteredUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PartitionId")
                         .HasColumnType("uuid");
 
@@ -578,6 +581,44 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("Repositories");
+                });
+
+            modelBuilder.Entity("Portal.Core.Metering.UsageRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ApplicationName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<double>("MemberSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("MemoryGibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Day");
+
+                    b.ToTable("UsageRecords");
                 });
 
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
@@ -1087,6 +1128,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("Portal.Core.Applications.Application", null)
                         .WithOne()
                         .HasForeignKey("Portal.Core.Git.LinkedRepository", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Metering.UsageRecord", b =>
+                {
+                    b.HasOne("Portal.Core.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

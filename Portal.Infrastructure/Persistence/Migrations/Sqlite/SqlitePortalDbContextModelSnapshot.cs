@@ -303,6 +303,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int?>("HostPort")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("MeteredUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PartitionId")
                         .HasColumnType("TEXT");
 
@@ -566,6 +569,44 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("TenantId");
 
                     b.ToTable("Repositories");
+                });
+
+            modelBuilder.Entity("Portal.Core.Metering.UsageRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicationName")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("MemberSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("MemoryGibSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "Day")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Day");
+
+                    b.ToTable("UsageRecords");
                 });
 
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
@@ -1075,6 +1116,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Portal.Core.Applications.Application", null)
                         .WithOne()
                         .HasForeignKey("Portal.Core.Git.LinkedRepository", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Metering.UsageRecord", b =>
+                {
+                    b.HasOne("Portal.Core.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

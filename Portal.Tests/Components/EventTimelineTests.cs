@@ -74,9 +74,12 @@ public sealed class EventTimelineTests : AutoscalingComponentContext
         Assert.Equal(MembersTable.Time(now.AddMinutes(-20)), TextOf(rows[3], "event-time"));
         Assert.Contains("mud-chip-color-error", rows[3].QuerySelector("[data-testid=event-kind]")!.ClassName, StringComparison.Ordinal);
 
-        // Up 1–20 and 30–40 minutes into the 40: 29 of 40 minutes, down 11.
+        // Up 1–20 and 30–40 minutes into the 40: 29 of 40 minutes (72.5 %), down 11. The render comes a moment after
+        // the members were made, and that moment counts as up too: the share can only be a little higher.
         Assert.Equal("11 min", timeline.Find("[data-testid=availability-down]").TextContent.Trim());
-        Assert.StartsWith("72.5", timeline.Find("[data-testid=availability-up]").TextContent.Trim(), StringComparison.Ordinal);
+        var up = timeline.Find("[data-testid=availability-up]").TextContent.Trim();
+        Assert.EndsWith(" %", up, StringComparison.Ordinal);
+        Assert.InRange(double.Parse(up[..^2], System.Globalization.CultureInfo.InvariantCulture), 72.5, 74.0);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class AutoscalingTests(PortalServer server, PlaywrightBrowser brow
         await Expect(page.GetByTestId("scale-autoscaled")).ToContainTextAsync(policy);
         await ScreenshotAsync(page, "autoscaled");
 
-        // Eight clients keep about eight requests in flight, a member is for one: out to the maximum, 2.
+        // Eight slow clients keep about eight requests in flight, a member is for one: out to the maximum, 2.
         var decisions = page.GetByTestId("scaling-decision");
         using (var load = new Load(Server.RouterPort, $"web.{slug}.apps.localhost", clients: 8))
         {
@@ -84,7 +84,11 @@ public sealed class AutoscalingTests(PortalServer server, PlaywrightBrowser brow
         await ScreenshotAsync(page, "scaled-in");
     }
 
-    /// <summary>Clients requesting the application's page through the router's port, back to back.</summary>
+    /// <summary>
+    /// Clients posting to the application's page through the router's port, back to back, each sending its small body
+    /// slowly (over about 1.5 s, as a client on a poor connection would): every client keeps a request in flight while
+    /// the host's CPU stays free for the tests that run beside this one.
+    /// </summary>
     private sealed class Load : IDisposable
     {
         private readonly CancellationTokenSource stop = new();
@@ -116,7 +120,10 @@ public sealed class AutoscalingTests(PortalServer server, PlaywrightBrowser brow
             {
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{routerPort}/");
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{routerPort}/")
+                    {
+                        Content = new SlowContent(stop.Token),
+                    };
                     request.Headers.Host = host;
                     using var response = await client.SendAsync(request, stop.Token);
                     if (response.StatusCode == HttpStatusCode.OK)
@@ -132,6 +139,35 @@ public sealed class AutoscalingTests(PortalServer server, PlaywrightBrowser brow
                     await Task.Delay(100); // not routed yet: try again
                 }
             }
+        }
+    }
+
+    /// <summary>A 15-byte form body written a byte every 100 ms.</summary>
+    private sealed class SlowContent : HttpContent
+    {
+        private static readonly byte[] Body = "note=slow+upload"u8.ToArray()[..15];
+        private readonly CancellationToken stop;
+
+        public SlowContent(CancellationToken stop)
+        {
+            this.stop = stop;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var i = 0; i < Body.Length; i++)
+            {
+                await stream.WriteAsync(Body.AsMemory(i, 1), stop);
+                await stream.FlushAsync(stop);
+                await Task.Delay(100, stop);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = Body.Length;
+            return true;
         }
     }
 }

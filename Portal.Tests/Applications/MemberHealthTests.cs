@@ -65,7 +65,7 @@ public sealed class MemberHealthTests(ShortStartTimeoutPortalFixture fixture) : 
         await tenant.CreateApplicationAsync(new { name = "crash", cartridge });
 
         var backingOff = await tenant.WaitForAsync("crash",
-            a => a.GetProperty("problem").GetString()?.Contains("keep failing", StringComparison.Ordinal) == true, seconds: 40);
+            a => a.GetProperty("problem").GetString()?.Contains("keep failing", StringComparison.Ordinal) == true, seconds: 90);
         Assert.Contains("Its container stopped.", backingOff.GetProperty("problem").GetString());
 
         // Without the back-off a new member would start every pass (2 s); with it, the fourth waits 10 s and the fifth 20 s.

@@ -206,9 +206,13 @@ public sealed class ReleasesOnDockerTests(ReleasesFixture fixture) : IClassFixtu
 
     private static string Page(string version) => $"<?php echo 'version {version} from ' . getenv('PORTAL_MEMBER_ID');";
 
-    /// <summary>Requests through the router from several workers until stopped; every response that is not a 200 is a failure.</summary>
+    /// <summary>
+    /// Requests through the router from several workers, each pausing 20 ms between its requests, until stopped; every
+    /// response that is not a 200 is a failure.
+    /// </summary>
     private sealed class Load : IAsyncDisposable
     {
+        private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
         private readonly CancellationTokenSource stop = new();
         private readonly ConcurrentQueue<string> failures = new();
         private readonly ConcurrentDictionary<string, byte> versions = new();
@@ -253,6 +257,8 @@ public sealed class ReleasesOnDockerTests(ReleasesFixture fixture) : IClassFixtu
                 {
                     failures.Enqueue($"{e.GetType().Name} at {clock.Elapsed.TotalSeconds:0.00} s: {e.Message}");
                 }
+
+                await Task.Delay(Pace); // steady traffic, not all the CPU the host has: other tests run beside this one
             }
         }
 

@@ -20,6 +20,7 @@ using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Identity;
 using Portal.Infrastructure.Metering;
+using Portal.Infrastructure.Monitoring;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
 
@@ -110,6 +111,11 @@ public static class DependencyInjection
         services.AddOptions<MeteringOptions>().BindConfiguration(MeteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Meter>();
         services.AddScoped<UsageReports>();
+        services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Span <= o.RawFor && o.RawFor < o.KeepFor, "Portal:Health: Span must not be longer than RawFor, and RawFor must be shorter than KeepFor.")
+            .ValidateOnStart();
+        services.AddSingleton<HealthSampler>();
+        services.AddScoped<ApplicationHealth>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)
@@ -135,7 +141,8 @@ public static class DependencyInjection
 
     /// <summary>
     /// The reconcile job on Quartz, every <see cref="ReconcilerOptions.Interval"/>, the autoscaler's every
-    /// <see cref="AutoscalerOptions.SampleInterval"/>, the meter's every <see cref="MeteringOptions.Interval"/>, repository polling and the release worker, unless turned off.
+    /// <see cref="AutoscalerOptions.SampleInterval"/>, the meter's every <see cref="MeteringOptions.Interval"/>, the health
+    /// sampler's and the metric retention's (<see cref="HealthOptions"/>), repository polling and the release worker, unless turned off.
     /// </summary>
     private static void AddReconciliation(this IServiceCollection services, IConfiguration configuration)
     {
@@ -144,12 +151,15 @@ public static class DependencyInjection
         var git = configuration.GetSection(GitOptions.Section).Get<GitOptions>() ?? new GitOptions();
         var autoscaler = configuration.GetSection(AutoscalerOptions.Section).Get<AutoscalerOptions>() ?? new AutoscalerOptions();
         var metering = configuration.GetSection(MeteringOptions.Section).Get<MeteringOptions>() ?? new MeteringOptions();
+        var health = configuration.GetSection(HealthOptions.Section).Get<HealthOptions>() ?? new HealthOptions();
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ReconcileJob>(job => job.WithIdentity(ReconcileJob.Key).StoreDurably());
             quartz.AddJob<RepositoryPollJob>(job => job.WithIdentity(RepositoryPollJob.Key).StoreDurably());
             quartz.AddJob<AutoscaleJob>(job => job.WithIdentity(AutoscaleJob.Key).StoreDurably());
             quartz.AddJob<MeterJob>(job => job.WithIdentity(MeterJob.Key).StoreDurably());
+            quartz.AddJob<HealthSampleJob>(job => job.WithIdentity(HealthSampleJob.Key).StoreDurably());
+            quartz.AddJob<MetricRetentionJob>(job => job.WithIdentity(MetricRetentionJob.Key).StoreDurably());
             if (reconciler.Enabled)
             {
                 quartz.AddTrigger(trigger => trigger
@@ -164,6 +174,14 @@ public static class DependencyInjection
                     .ForJob(MeterJob.Key)
                     .StartNow()
                     .WithSimpleSchedule(schedule => schedule.WithInterval(metering.Interval).RepeatForever()));
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(HealthSampleJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(health.SampleInterval).RepeatForever()));
+                quartz.AddTrigger(trigger => trigger
+                    .ForJob(MetricRetentionJob.Key)
+                    .StartNow()
+                    .WithSimpleSchedule(schedule => schedule.WithInterval(health.RetentionInterval).RepeatForever()));
                 quartz.AddTrigger(trigger => trigger
                     .ForJob(ReconcileJob.Key)
                     .StartNow()

@@ -42,6 +42,7 @@ public static class WebApplicationExtensions
         app.MapReleasesApi();
         app.MapAutoscalingApi();
         app.MapEventsApi();
+        app.MapHealthApi();
         app.MapQuotasApi();
         app.MapUsageApi();
         app.MapGitHooks();

@@ -1,7 +1,7 @@
 namespace Portal.Core.Autoscaling;
 
 /// <summary>One reading of a metric.</summary>
-public readonly record struct MetricSample(DateTimeOffset At, double Value);
+public readonly record struct WindowPoint(DateTimeOffset At, double Value);
 
 /// <summary>
 /// What a window of samples says about a metric now: the window's average, and from a least-squares fit through the
@@ -60,7 +60,7 @@ public sealed class MetricWindow(TimeSpan length)
     /// <summary>Distinct sample times a slope needs.</summary>
     private const int SamplesForSlope = 3;
 
-    private readonly List<MetricSample> samples = [];
+    private readonly List<WindowPoint> samples = [];
 
     public TimeSpan Length { get; } = length > TimeSpan.Zero ? length : throw new ArgumentOutOfRangeException(nameof(length));
 
@@ -79,7 +79,7 @@ public sealed class MetricWindow(TimeSpan length)
             index--;
         }
 
-        samples.Insert(index, new MetricSample(at, value));
+        samples.Insert(index, new WindowPoint(at, value));
         Trim(samples[^1].At);
     }
 

@@ -24,8 +24,14 @@ public sealed record TrafficTotals(long InFlight, long Requests, long Errors, Ti
 /// <summary>An application's traffic over an interval.</summary>
 public sealed record TrafficRates(long InFlight, double RequestsPerSecond, double ErrorRatio, TimeSpan MeanLatency);
 
-/// <summary>Port: the router's traffic per application, read by the autoscaler and the health pages.</summary>
+/// <summary>One member's traffic through the router since the portal started: requests in flight now and answered.</summary>
+public sealed record MemberTraffic(Guid MemberId, long InFlight, long Requests);
+
+/// <summary>Port: the router's traffic per application and member, read by the autoscaler and the health sampler.</summary>
 public interface IApplicationTraffic
 {
     TrafficTotals Of(Guid applicationId);
+
+    /// <summary>The application's members the router sent requests to or routes to now.</summary>
+    IReadOnlyList<MemberTraffic> MembersOf(Guid applicationId);
 }

@@ -7,6 +7,7 @@ using Portal.Core.Applications;
 using Portal.Core.Autoscaling;
 using Portal.Core.Git;
 using Portal.Core.Metering;
+using Portal.Core.Monitoring;
 using Portal.Core.Releases;
 using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
@@ -53,6 +54,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public DbSet<ScalingDecision> ScalingDecisions => Set<ScalingDecision>();
 
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
+    public DbSet<MetricSample> MetricSamples => Set<MetricSample>();
 
     public DbSet<Installation> Installations => Set<Installation>();
 

@@ -146,6 +146,9 @@ internal sealed class AutoscalingDatabase : IDisposable
     /// <summary>A context acting as <paramref name="tenantId"/>, for seeding and checking.</summary>
     public SqlitePortalDbContext Open(Guid tenantId) => new(options, new AsTenant(tenantId));
 
+    /// <summary>A context acting for no tenant, as the platform's jobs do.</summary>
+    public SqlitePortalDbContext OpenForPlatform() => new(options, new AsTenant(null));
+
     /// <summary>Adds a policy as an admin would have (the defaults unless <paramref name="shape"/> says otherwise).</summary>
     public async Task<AutoscalingPolicy> AddPolicyAsync(string name, Action<AutoscalingPolicy>? shape = null)
     {
@@ -253,7 +256,7 @@ internal sealed class AutoscalingDatabase : IDisposable
         }
     }
 
-    private sealed class AsTenant(Guid id) : ITenantContext
+    private sealed class AsTenant(Guid? id) : ITenantContext
     {
         public Guid? TenantId => id;
     }

@@ -2,10 +2,13 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using Portal.Core.Routing;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Portal.Routing;
 
@@ -27,8 +30,11 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
     private readonly ConcurrentDictionary<string, RateLimiter> tenantLimits = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, ApplicationCounters> byCluster = FrozenDictionary<string, ApplicationCounters>.Empty;
 
-    public RouterTraffic(IMeterFactory meters, IOptions<RouterOptions> options)
+    private readonly IProxyStateLookup proxyState;
+
+    public RouterTraffic(IMeterFactory meters, IOptions<RouterOptions> options, IProxyStateLookup proxyState)
     {
+        this.proxyState = proxyState;
         var meter = meters.Create(MeterName);
         requests = meter.CreateCounter<long>("portal.router.requests", "{request}", "Requests answered, by application and status class.");
         duration = meter.CreateHistogram<double>("portal.router.request.duration", "s", "Time from a request's arrival to its answer.",
@@ -49,6 +55,17 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
         {
             counters.TryRemove(gone, out _);
         }
+
+        foreach (var application in topology)
+        {
+            if (counters.TryGetValue(application.ApplicationId, out var c))
+            {
+                foreach (var gone in c.ByMember.Keys.Except(application.Members.Select(m => m.MemberId)))
+                {
+                    c.ByMember.TryRemove(gone, out _);
+                }
+            }
+        }
     }
 
     public ApplicationCounters? Find(string clusterId) => byCluster.GetValueOrDefault(clusterId);
@@ -58,6 +75,27 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
             ? new TrafficTotals(Volatile.Read(ref c.InFlight), Volatile.Read(ref c.Requests), Volatile.Read(ref c.Errors),
                 TimeSpan.FromTicks(Volatile.Read(ref c.LatencyTicks)))
             : TrafficTotals.None;
+
+    /// <summary>Requests in flight per member as YARP counts them (it balances by them), requests answered as counted here.</summary>
+    public IReadOnlyList<MemberTraffic> MembersOf(Guid applicationId)
+    {
+        var answered = counters.TryGetValue(applicationId, out var c) ? c.ByMember : null;
+        var inFlight = new Dictionary<Guid, long>();
+        if (proxyState.TryGetCluster(applicationId.ToString(), out var cluster))
+        {
+            foreach (var (id, destination) in cluster.Destinations)
+            {
+                if (Guid.TryParse(id, out var member))
+                {
+                    inFlight[member] = destination.ConcurrentRequestCount;
+                }
+            }
+        }
+
+        var members = inFlight.Keys.Union(answered?.Keys ?? []);
+        return [.. members.Select(m => new MemberTraffic(m, inFlight.GetValueOrDefault(m),
+            answered?.TryGetValue(m, out var count) == true ? Volatile.Read(ref count.Value) : 0))];
+    }
 
     /// <summary>Counts the request in, unless its tenant is over its rate (then it is counted as refused and false returned).</summary>
     public bool TryStart(ApplicationCounters application)
@@ -84,6 +122,11 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
         var failed = status >= 500 || context.Features.Get<IForwarderErrorFeature>() is not null;
         Interlocked.Decrement(ref application.InFlight);
         Interlocked.Increment(ref application.Requests);
+        if (context.GetReverseProxyFeature().ProxiedDestination?.DestinationId is { } destination && Guid.TryParse(destination, out var member))
+        {
+            Interlocked.Increment(ref application.ByMember.GetOrAdd(member, _ => new StrongBox<long>()).Value);
+        }
+
         Interlocked.Add(ref application.LatencyTicks, elapsed.Ticks);
         if (failed)
         {
@@ -138,6 +181,9 @@ public sealed class ApplicationCounters(string tenant, string name, RateLimiter?
 
     /// <summary>The tenant's rate limit, shared by all its applications; null when off.</summary>
     public RateLimiter? Limit { get; } = limit;
+
+    /// <summary>Requests answered per member.</summary>
+    internal ConcurrentDictionary<Guid, StrongBox<long>> ByMember { get; } = new();
 
     internal KeyValuePair<string, object?>[] Tags { get; } = [new("tenant", tenant), new("application", name)];
 }

@@ -621,6 +621,50 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("UsageRecords");
                 });
 
+            modelBuilder.Entity("Portal.Core.Monitoring.MetricSample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("CpuPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("MemoryPercent")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("RequestsInFlight")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("RequestsPerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Seconds")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "At");
+
+                    b.HasIndex("Seconds", "At");
+
+                    b.ToTable("MetricSamples");
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1137,6 +1181,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("Portal.Core.Tenancy.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Monitoring.MetricSample", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -609,6 +609,50 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("UsageRecords");
                 });
 
+            modelBuilder.Entity("Portal.Core.Monitoring.MetricSample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ApplicationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("CpuPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("MemoryPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("RequestsInFlight")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("RequestsPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Seconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ApplicationId", "At");
+
+                    b.HasIndex("Seconds", "At");
+
+                    b.ToTable("MetricSamples");
+                });
+
             modelBuilder.Entity("Portal.Core.Partitions.DeploymentPolicy", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1125,6 +1169,15 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Portal.Core.Tenancy.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Monitoring.MetricSample", b =>
+                {
+                    b.HasOne("Portal.Core.Applications.Application", null)
+                        .WithMany()
+                        .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

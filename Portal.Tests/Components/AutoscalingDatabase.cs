@@ -1,3 +1,4 @@
+using Portal.Infrastructure.Monitoring;
 using System.Security.Claims;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -130,6 +131,7 @@ internal sealed class AutoscalingDatabase : IDisposable
         services.AddScoped<ApplicationService>();
         services.AddScoped<AutoscalingService>();
         services.AddScoped<ApplicationHistory>();
+        services.AddScoped<ApplicationHealth>();
         services.AddScoped<TenantQuotas>();
         services.AddSingleton(_ => new DockerEngines(Options.Create(DockerEngine.Options))); // the application page's live logs
         services.AddScoped<ApplicationLogs>();

@@ -7,8 +7,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Portal.E2E;
 
 /// <summary>
-/// Live logs in the browser: a tenant opens its application's page, a request to the application writes a line
-/// (PHP's server logs every request to stderr), and the line shows in the Logs card, with its member, within 2 s.
+/// Live logs and health in the browser: a tenant opens its application's page, a request to the application writes a
+/// line (PHP's server logs every request to stderr), and the line shows in the Logs card, with its member, within 2 s;
+/// the Health card charts the member's CPU, memory and requests, newer figures coming without a reload.
 /// </summary>
 public sealed class LogsTests(PortalServer server, PlaywrightBrowser browser) : PortalTest(server, browser)
 {
@@ -16,7 +17,7 @@ public sealed class LogsTests(PortalServer server, PlaywrightBrowser browser) : 
     private static readonly TimeSpan Live = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task A_line_the_application_writes_shows_in_the_browser_within_2_seconds()
+    public async Task A_line_the_application_writes_shows_in_the_browser_within_2_seconds_and_its_health_is_charted_live()
     {
         using var docker = await DockerEngine.RequireAsync();
         var admin = await NewPageAsync();
@@ -63,6 +64,20 @@ public sealed class LogsTests(PortalServer server, PlaywrightBrowser browser) : 
         await filter.FillAsync(marker);
         await Expect(logs.GetByTestId("log-line")).ToHaveCountAsync(1);
         await ScreenshotAsync(page, "filtered");
+
+        // Health: the member's figures (CPU needs two readings, 5 s apart) and the charts, updating on their own.
+        var health = page.GetByTestId("health-card");
+        var percent = new System.Text.RegularExpressions.Regex(@"^\d+(\.\d)? %$");
+        var slow = new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 };
+        await Expect(health.GetByTestId("health-cpu")).ToHaveTextAsync(percent, slow);
+        await Expect(health.GetByTestId("health-memory")).ToHaveTextAsync(percent);
+        await Expect(health.GetByTestId("health-chart-resources").Locator("svg").First).ToBeVisibleAsync();
+        await Expect(health.GetByTestId("health-chart-requests").Locator("svg").First).ToBeVisibleAsync();
+        var points = int.Parse(await health.GetByTestId("health-chart-resources").GetAttributeAsync("data-points") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(health.GetByTestId("health-chart-resources")).Not.ToHaveAttributeAsync("data-points", points.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
+        await health.ScrollIntoViewIfNeededAsync();
+        await ScreenshotAsync(page, "health");
 
         // Tidy up: the reconciler removes the member's container.
         var dialog = await page.OpenDeleteDialogAsync("web");

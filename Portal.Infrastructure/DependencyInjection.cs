@@ -19,6 +19,7 @@ using Portal.Infrastructure.Docker;
 using Portal.Infrastructure.Git;
 using Portal.Infrastructure.Releases;
 using Portal.Infrastructure.Identity;
+using Portal.Infrastructure.Auditing;
 using Portal.Infrastructure.Metering;
 using Portal.Infrastructure.Monitoring;
 using Portal.Infrastructure.Persistence;
@@ -116,6 +117,7 @@ public static class DependencyInjection
             .ValidateOnStart();
         services.AddSingleton<HealthSampler>();
         services.AddScoped<ApplicationHealth>();
+        services.AddScoped<AuditLog>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)

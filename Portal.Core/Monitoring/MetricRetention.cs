@@ -28,7 +28,8 @@ public sealed record MetricRetention(TimeSpan RawFor, TimeSpan Span, TimeSpan Ke
 
     /// <summary>
     /// Averages raw samples into one per tenant, application, member (or the application as a whole) and span: the
-    /// mean of each figure over the samples that have it (a figure none has stays null).
+    /// mean of each figure over the samples that have it (a figure none has stays null). Also used to show long periods
+    /// in even steps, where a sample may already be an average over a longer span than the step.
     /// </summary>
     public static IReadOnlyList<MetricSample> Downsample(IEnumerable<MetricSample> samples, TimeSpan span)
     {
@@ -43,7 +44,7 @@ public sealed record MetricRetention(TimeSpan RawFor, TimeSpan Span, TimeSpan Ke
                 ApplicationId = g.Key.ApplicationId,
                 MemberId = g.Key.MemberId,
                 At = g.Key.Start,
-                Seconds = seconds,
+                Seconds = Math.Max(seconds, g.Max(s => s.Seconds)), // an average over a longer span stays that
                 CpuPercent = Mean(g.Select(s => s.CpuPercent)),
                 MemoryPercent = Mean(g.Select(s => s.MemoryPercent)),
                 RequestsInFlight = g.Average(s => s.RequestsInFlight),

@@ -10,6 +10,8 @@ namespace Portal.Core.Monitoring;
 /// </summary>
 public sealed class MetricSample : ITenantOwned
 {
+    private readonly DateTimeOffset at;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
     public Guid TenantId { get; set; }
@@ -18,7 +20,12 @@ public sealed class MetricSample : ITenantOwned
 
     public Guid? MemberId { get; init; }
 
-    public DateTimeOffset At { get; init; }
+    /// <summary>In UTC (the databases compare and order the stored instants; SQLite stores the clock time with its offset).</summary>
+    public DateTimeOffset At
+    {
+        get => at;
+        init => at = value.ToUniversalTime();
+    }
 
     /// <summary>0 for one reading; otherwise the length of the span this sample averages.</summary>
     public int Seconds { get; init; }

@@ -4,4 +4,7 @@ namespace Portal.Core.Tenancy;
 public interface ITenantContext
 {
     Guid? TenantId { get; }
+
+    /// <summary>Who is making the call (their e-mail), for the audit log; null for the platform's own work.</summary>
+    string? Actor => null;
 }

@@ -103,8 +103,19 @@ public sealed partial class HealthSampler(
         Forget(members.Select(m => m.Id).Concat(members.Select(m => m.ApplicationId)).ToHashSet());
         if (samples.Count > 0)
         {
-            db.MetricSamples.AddRange(samples);
-            await db.SaveChangesAsync(cancellationToken);
+            // An application deleted while its members were measured took its samples with it: its new ones are dropped
+            // (their key would be refused, and with them the round's every other sample).
+            var ids = samples.Select(s => s.ApplicationId).Distinct().ToList();
+            var existing = (await db.Applications.IgnoreQueryFilters().Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
+            db.MetricSamples.AddRange(samples.Where(s => existing.Contains(s.ApplicationId)));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e)
+            {
+                LogRoundLost(e); // deleted in the instant between: the next round measures again
+            }
         }
     }
 
@@ -150,6 +161,9 @@ public sealed partial class HealthSampler(
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A round of health samples could not be stored; the next round measures again.")]
+    private partial void LogRoundLost(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No stats for member {Member}: {Reason}")]
     private partial void LogReadingFailed(Guid member, string reason);

@@ -9,16 +9,14 @@ namespace Portal.Infrastructure.Monitoring;
 
 /// <summary>
 /// Keeps the metric samples bounded (<see cref="HealthOptions"/>): samples older than <c>KeepFor</c> are removed, then
-/// raw samples older than <c>RawFor</c> are replaced by their averages over <c>Span</c> (in one transaction: a sample is
-/// never lost or counted twice). Never two runs at once.
+/// raw samples older than <c>RawFor</c> are replaced by their averages, one <c>Span</c> at a time: each span's raw
+/// samples of every member and application become one average each, in one transaction (a sample is never lost or
+/// counted twice, and a span never gets two averages of one series). Never two runs at once.
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed partial class MetricRetentionJob(PortalDbContext db, IOptions<HealthOptions> options, TimeProvider clock, ILogger<MetricRetentionJob> logger) : IJob
 {
     public static readonly JobKey Key = new("metric-retention", "portal");
-
-    /// <summary>Raw samples averaged per transaction, so a long backlog never holds one huge transaction.</summary>
-    private const int Batch = 20_000;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await RunOnceAsync(cancellationToken);
 
@@ -31,30 +29,22 @@ public sealed partial class MetricRetentionJob(PortalDbContext db, IOptions<Heal
         var removed = await db.MetricSamples.IgnoreQueryFilters().Where(s => s.At < cutoff).ExecuteDeleteAsync(cancellationToken);
         var before = retention.DownsampleBefore(now);
         var averaged = 0;
-        while (true)
+        while (await db.MetricSamples.IgnoreQueryFilters().Where(s => s.Seconds == 0 && s.At < before)
+                   .OrderBy(s => s.At).Select(s => (DateTimeOffset?)s.At).FirstOrDefaultAsync(cancellationToken) is { } oldest)
         {
-            // Whole spans only: the batch ends at a span boundary (the rest of that span waits for the next batch).
-            var raw = await db.MetricSamples.IgnoreQueryFilters()
-                .Where(s => s.Seconds == 0 && s.At < before)
-                .OrderBy(s => s.At)
-                .Take(Batch)
-                .ToListAsync(cancellationToken);
-            if (raw.Count == 0)
-            {
-                break;
-            }
+            var start = MetricRetention.SpanStart(oldest, retention.Span);
+            var end = start + retention.Span; // at most `before`: that is a span boundary
+            var span = db.MetricSamples.IgnoreQueryFilters().Where(s => s.Seconds == 0 && s.At >= start && s.At < end);
+            var raw = await span.AsNoTracking().ToListAsync(cancellationToken);
 
-            if (raw.Count == Batch)
-            {
-                var lastSpan = MetricRetention.SpanStart(raw[^1].At, retention.Span);
-                var whole = raw.Where(s => s.At < lastSpan).ToList();
-                raw = whole.Count > 0 ? whole : raw; // a single span larger than a batch is averaged in parts
-            }
+            // An application deleted meanwhile took its samples with it: no average of it (its key would be refused).
+            var ids = raw.Select(s => s.ApplicationId).Distinct().ToList();
+            var existing = (await db.Applications.IgnoreQueryFilters().Where(a => ids.Contains(a.Id)).Select(a => a.Id).ToListAsync(cancellationToken)).ToHashSet();
 
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            db.MetricSamples.AddRange(MetricRetention.Downsample(raw, retention.Span));
-            db.MetricSamples.RemoveRange(raw);
+            db.MetricSamples.AddRange(MetricRetention.Downsample(raw.Where(s => existing.Contains(s.ApplicationId)), retention.Span));
             await db.SaveChangesAsync(cancellationToken);
+            await span.ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
             averaged += raw.Count;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
+using Portal.Core.Auditing;
 using Portal.Core.Autoscaling;
 using Portal.Core.Git;
 using Portal.Core.Metering;
@@ -12,6 +13,7 @@ using Portal.Core.Releases;
 using Portal.Core.Cartridges;
 using Portal.Core.Partitions;
 using Portal.Core.Tenancy;
+using Portal.Infrastructure.Auditing;
 using Portal.Infrastructure.Identity;
 
 namespace Portal.Infrastructure.Persistence;
@@ -57,6 +59,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
 
     public DbSet<MetricSample> MetricSamples => Set<MetricSample>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     public DbSet<Installation> Installations => Set<Installation>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -86,13 +90,24 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampTenant();
+        RecordAudit();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         StampTenant();
+        RecordAudit();
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>A person's changes go into the audit log with them (the platform's own work does not).</summary>
+    private void RecordAudit()
+    {
+        if (tenantContext.Actor is { Length: > 0 } actor)
+        {
+            AuditEntries.AddRange(AuditTrail.Of(ChangeTracker, actor, DateTimeOffset.UtcNow));
+        }
     }
 
     /// <summary>New tenant-owned rows take the caller's tenant; no caller may write another tenant's row.</summary>

@@ -78,6 +78,29 @@ public sealed class HealthCardTests : AutoscalingComponentContext
     }
 
     [Fact]
+    public async Task A_long_period_shows_averages_over_even_steps_and_the_newest_figures()
+    {
+        // Over 24 hours a step is 6 minutes: three samples in the step of 2 h 2 min ago (aligned to it) make one point.
+        var step = Portal.Infrastructure.Monitoring.ApplicationHealth.Step(TimeSpan.FromHours(24));
+        Assert.Equal(TimeSpan.FromMinutes(6), step);
+        var start = Portal.Core.Monitoring.MetricRetention.SpanStart(now.AddHours(-2), step);
+        MetricSample At(DateTimeOffset at, double cpu) => new()
+        {
+            TenantId = Database.TenantId, ApplicationId = Database.ApplicationId, At = at, CpuPercent = cpu, MemoryPercent = 20,
+        };
+        await AddAsync(Database.TenantId, At(start, 10), At(start.AddMinutes(1), 20), At(start.AddMinutes(2), 60), At(now.AddSeconds(-5), 42));
+        var card = RenderCard();
+        Assert.Equal("1", card.Find("[data-testid=health-chart-resources]").GetAttribute("data-points")); // the last 15 minutes
+
+        await card.InvokeAsync(() => card.FindComponent<MudBlazor.MudSelect<TimeSpan>>().Instance.ValueChanged.InvokeAsync(TimeSpan.FromHours(24)));
+
+        card.WaitForAssertion(() => Assert.Equal("2", card.Find("[data-testid=health-chart-resources]").GetAttribute("data-points")), Patience);
+        Assert.Equal("42 %", Figure(card, "health-cpu"));
+        await card.InvokeAsync(() => card.FindComponent<MudBlazor.MudSelect<TimeSpan>>().Instance.ValueChanged.InvokeAsync(TimeSpan.FromMinutes(15)));
+        card.WaitForAssertion(() => Assert.Equal("1", card.Find("[data-testid=health-chart-resources]").GetAttribute("data-points")), Patience);
+    }
+
+    [Fact]
     public async Task Another_tenants_application_of_the_same_name_shows_nothing_of_its_own()
     {
         await AddAsync(Database.OtherTenantId, new MetricSample

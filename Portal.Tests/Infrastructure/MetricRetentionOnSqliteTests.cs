@@ -41,6 +41,8 @@ public sealed class MetricRetentionOnSqliteTests : IAsyncLifetime
                 Sample(Database.TenantId, Database.ApplicationId, member, twoHoursAgo.AddSeconds(10), 30, 3),
                 Sample(Database.TenantId, Database.ApplicationId, member, twoHoursAgo.AddSeconds(15), null, 6),
                 Sample(Database.TenantId, Database.ApplicationId, null, twoHoursAgo, 20, 4),
+                // The next span: an average of its own.
+                Sample(Database.TenantId, Database.ApplicationId, member, twoHoursAgo.AddMinutes(5), 50, 5),
                 // Another tenant's, two hours ago too; a sample older than a week; a recent one.
                 Sample(Database.OtherTenantId, Database.OtherApplicationId, null, twoHoursAgo.AddMinutes(1), 50, 8),
                 Sample(Database.TenantId, Database.ApplicationId, null, Now.AddDays(-8), 99, 9),
@@ -50,15 +52,16 @@ public sealed class MetricRetentionOnSqliteTests : IAsyncLifetime
 
         await using var db = Database.OpenForPlatform();
         var job = new MetricRetentionJob(db, Options.Create(new HealthOptions()), new FixedClock(Now), NullLogger<MetricRetentionJob>.Instance);
-        Assert.Equal((6, 1), await job.RunOnceAsync(token));
+        Assert.Equal((7, 1), await job.RunOnceAsync(token));
         Assert.Equal((0, 0), await job.RunOnceAsync(token)); // nothing left to do
 
         var kept = await db.MetricSamples.IgnoreQueryFilters().AsNoTracking().ToListAsync(token);
-        var averaged = kept.Where(s => s.Seconds == 300).OrderBy(s => s.TenantId == Database.TenantId).ThenBy(s => s.MemberId.HasValue).ToList();
-        Assert.Equal(3, averaged.Count);
+        var averaged = kept.Where(s => s.Seconds == 300).OrderBy(s => s.TenantId == Database.TenantId).ThenBy(s => s.MemberId.HasValue).ThenBy(s => s.At).ToList();
+        Assert.Equal(4, averaged.Count);
         Assert.Equal((Database.OtherTenantId, 50.0, 8.0), (averaged[0].TenantId, averaged[0].CpuPercent, averaged[0].RequestsPerSecond));
         Assert.Equal(((Guid?)null, 20.0), (averaged[1].MemberId, averaged[1].CpuPercent));
         Assert.Equal((member, 20.0, 3.0, Now.AddHours(-2)), (averaged[2].MemberId, averaged[2].CpuPercent, averaged[2].RequestsPerSecond, averaged[2].At));
+        Assert.Equal((member, 50.0, Now.AddHours(-2).AddMinutes(5)), (averaged[3].MemberId, averaged[3].CpuPercent, averaged[3].At));
         var raw = Assert.Single(kept, s => s.Seconds == 0);
         Assert.Equal(70.0, raw.CpuPercent);
         Assert.DoesNotContain(kept, s => s.CpuPercent == 99);

@@ -17,7 +17,8 @@ public static class HealthApi
         app.MapGroup("/api/v1/applications").WithTags("Health").RequireAuthorization(PortalPolicies.ApiUser)
             .MapGet("/{name}/health", GetAsync).WithName("GetApplicationHealth")
             .WithSummary("The application's and its members' samples over the last `minutes` (default 15, at most 10080: a week), oldest first. " +
-                "CPU and memory are percent of each member's limits (the application's: the members' mean); samples older than an hour are 5-minute averages.");
+                "CPU and memory are percent of each member's limits (the application's: the members' mean). Periods over 20 minutes are averaged over even steps " +
+                "(at most 240 samples per series; `seconds` says over how long); the portal keeps raw samples for about an hour, then 5-minute averages for a week.");
         return app;
     }
 

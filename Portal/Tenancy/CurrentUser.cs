@@ -25,6 +25,9 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor) : ITen
 
     public string? Email => Principal.FindFirstValue(ClaimTypes.Email) ?? Principal.Identity?.Name;
 
+    /// <summary>The signed-in person, for the audit log.</summary>
+    public string? Actor => Principal.Identity?.IsAuthenticated == true ? Email ?? UserId : null;
+
     internal void UseCircuitPrincipal(ClaimsPrincipal principal) => principalSource = () => principal;
 
     /// <summary>A hub's call: the user is the connection's (its request is not the current one).</summary>

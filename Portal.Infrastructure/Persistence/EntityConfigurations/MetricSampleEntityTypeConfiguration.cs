@@ -11,8 +11,9 @@ internal sealed class MetricSampleEntityTypeConfiguration : IEntityTypeConfigura
     public void Configure(EntityTypeBuilder<MetricSample> builder)
     {
         builder.HasKey(s => s.Id);
+        builder.Property(s => s.At).HasField("at");
         builder.HasIndex(s => new { s.ApplicationId, s.At });
-        builder.HasIndex(s => new { s.Seconds, s.At });
+        builder.HasIndex(s => s.At); // the retention's removal of old samples and its search for old raw ones
         builder.HasOne<Application>().WithMany().HasForeignKey(s => s.ApplicationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

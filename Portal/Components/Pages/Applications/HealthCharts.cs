@@ -9,8 +9,13 @@ namespace Portal.Components.Pages.Applications;
 /// <summary>What the health card draws: the periods offered, and the chart series and figures of one scope (the application or a member).</summary>
 public static class HealthCharts
 {
-    /// <summary>How often the card reads the samples again (the sampler stores one every 5 s by default).</summary>
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How often the card reads the samples again: as often as the sampler stores them (5 s by default) for short
+    /// periods, once a step for longer ones (at most once a minute).</summary>
+    public static TimeSpan RefreshIntervalOf(TimeSpan period)
+    {
+        var step = period > ApplicationHealth.RawPeriod ? ApplicationHealth.Step(period) : TimeSpan.Zero;
+        return step < TimeSpan.FromSeconds(5) ? TimeSpan.FromSeconds(5) : step > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : step;
+    }
 
     /// <summary>The periods to choose from, the first the default.</summary>
     public static IReadOnlyList<(TimeSpan Period, string Label)> Periods { get; } =

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Auditing;
 using Portal.Core.Applications;
 using Portal.Core.Common;
 using Portal.Core.Routing;
@@ -65,10 +66,17 @@ public sealed class ApplicationDomainService(PortalDbContext db, TopologySignal 
     public async Task<Result<string>> RemoveAsync(string host, CancellationToken cancellationToken)
     {
         var normalized = ApplicationHosts.Normalize(host);
-        if (await db.ApplicationDomains.Where(d => d.Host == normalized).ExecuteDeleteAsync(cancellationToken) == 0)
+        var owner = await (from d in db.ApplicationDomains
+                           join a in db.Applications.IgnoreQueryFilters() on d.ApplicationId equals a.Id
+                           where d.Host == normalized
+                           select new { a.TenantId, Application = a.Name }).FirstOrDefaultAsync(cancellationToken);
+        if (owner is null || await db.ApplicationDomains.Where(d => d.Host == normalized).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return Failure.NotFound($"No application has the domain '{normalized}'.");
         }
+
+        db.Audit(AuditAction.Deleted, nameof(ApplicationDomain), normalized, normalized, owner.TenantId, new { Host = normalized, owner.Application }, null);
+        await db.SaveChangesAsync(cancellationToken);
 
         topology.Changed();
         return normalized;

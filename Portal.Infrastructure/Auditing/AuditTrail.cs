@@ -38,6 +38,21 @@ internal static class AuditTrail
             .Select(e => Of(e, actor, at))
             .OfType<AuditEntry>()];
 
+    /// <summary>An entry for a change made without the change tracker; <paramref name="before"/> and <paramref name="after"/> are objects of the values.</summary>
+    public static AuditEntry Explicit(
+        AuditAction action, string entity, string id, string name, Guid? tenantId, object? before, object? after, string actor, DateTimeOffset at) => new()
+    {
+        At = at,
+        Actor = actor.ToLowerInvariant(),
+        TenantId = tenantId,
+        Action = action,
+        Entity = entity,
+        EntityId = id,
+        Name = name,
+        Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+        After = after is null ? null : JsonSerializer.Serialize(after, Json),
+    };
+
     private static AuditEntry? Of(EntityEntry entry, string actor, DateTimeOffset at)
     {
         var properties = entry.Properties

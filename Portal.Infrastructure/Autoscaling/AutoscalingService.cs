@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Auditing;
 using Portal.Core.Applications;
 using Portal.Core.Autoscaling;
 using Portal.Core.Cartridges;
@@ -171,12 +172,17 @@ public sealed class AutoscalingService(PortalDbContext db, TenantQuotas quotas, 
         }
 
         // One statement, the desired count clamped as it is in the database (the autoscaler may have just changed it).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Applications.Where(a => a.Id == app.Id).ExecuteUpdateAsync(a => a
             .SetProperty(x => x.AutoscalingPolicyId, policyId)
             .SetProperty(x => x.MinMembers, min)
             .SetProperty(x => x.MaxMembers, max)
             .SetProperty(x => x.DesiredMembers, x => x.DesiredMembers < min ? min : x.DesiredMembers > max ? max : x.DesiredMembers),
             cancellationToken);
+        db.Audit(AuditAction.Modified, nameof(Application), app.Id.ToString(), app.Name, app.TenantId,
+            new { app.AutoscalingPolicyId, app.MinMembers, app.MaxMembers }, new { AutoscalingPolicyId = policyId, MinMembers = min, MaxMembers = max });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return app.Name;
     }
 

@@ -101,6 +101,18 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
+    /// <summary>
+    /// Records a change made without the change tracker (<c>ExecuteUpdate</c>/<c>ExecuteDelete</c>) in the audit log, saved with
+    /// the next save; nothing when no person makes the call.
+    /// </summary>
+    public void Audit(AuditAction action, string entity, string id, string name, Guid? tenantId, object? before, object? after)
+    {
+        if (tenantContext.Actor is { Length: > 0 } actor)
+        {
+            AuditEntries.Add(AuditTrail.Explicit(action, entity, id, name, tenantId, before, after, actor, DateTimeOffset.UtcNow));
+        }
+    }
+
     /// <summary>A person's changes go into the audit log with them (the platform's own work does not).</summary>
     private void RecordAudit()
     {

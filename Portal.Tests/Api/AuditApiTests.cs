@@ -36,6 +36,9 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
         var webhookSecret = (await linked.JsonAsync()).GetProperty("webhook").GetProperty("secret").GetString()!;
         using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/tenants/{tenant}/quota", new { maxMembers = 5 }, token)).StatusCode);
+        var policy = $"audited-{Guid.NewGuid().ToString("N")[..6]}";
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/autoscaling-policies", new { name = policy, cpuPercent = 70 }, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync("/api/v1/applications/web/autoscaling", new { autoscalingPolicy = policy, minMembers = 1, maxMembers = 4 }, token)).StatusCode);
 
         var entries = await AuditAsync(ops, $"tenant={tenant}");
         var times = entries.Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
@@ -51,6 +54,11 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
                                                  && Values(e, "after").TryGetProperty("DesiredMembers", out _));
         Assert.Equal((1, 2), (Values(scaled, "before").GetProperty("DesiredMembers").GetInt32(), Values(scaled, "after").GetProperty("DesiredMembers").GetInt32()));
         Assert.DoesNotContain("MaxMembers", scaled.GetProperty("after").GetString(), StringComparison.Ordinal); // only what changed
+
+        // A change made in one statement (the autoscaling choice) is recorded by its service.
+        var autoscaled = Assert.Single(entries, e => e.GetProperty("entity").GetString() == "Application"
+                                                     && Values(e, "after").TryGetProperty("AutoscalingPolicyId", out var id) && id.ValueKind == JsonValueKind.String);
+        Assert.Equal((3, 4), (Values(autoscaled, "before").GetProperty("MaxMembers").GetInt32(), Values(autoscaled, "after").GetProperty("MaxMembers").GetInt32()));
 
         var repository = Assert.Single(entries, e => e.GetProperty("entity").GetString() == "LinkedRepository");
         Assert.Equal("***", Values(repository, "after").GetProperty("ProtectedWebhookSecret").GetString());

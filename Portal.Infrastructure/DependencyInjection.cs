@@ -68,9 +68,9 @@ public static class DependencyInjection
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
-            .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddApiEndpoints()
+            .AddSignInManager<PortalSignInManager>() // after AddApiEndpoints, which adds the default one
             .AddClaimsPrincipalFactory<PortalUserClaimsPrincipalFactory>();
 
         services.AddDataProtection()
@@ -118,6 +118,7 @@ public static class DependencyInjection
         services.AddSingleton<HealthSampler>();
         services.AddScoped<ApplicationHealth>();
         services.AddScoped<AuditLog>();
+        services.AddScoped<TenantSuspensions>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)

@@ -19,7 +19,8 @@ public sealed record RoutedMember(Guid MemberId, string Address);
 /// <summary>
 /// One application as the router sees it: its tenant and name (for metrics and the tenant's rate limit), the host
 /// names it answers (its own under the applications' domain first, then custom domains), its Active members, the
-/// path they are checked on (HTTP cartridges; null for TCP ones), and how requests are spread over them.
+/// path they are checked on (HTTP cartridges; null for TCP ones), and how requests are spread over them. A suspended
+/// tenant's application has no members and the reason it does not serve.
 /// </summary>
 public sealed record RoutedApplication(
     Guid ApplicationId,
@@ -29,13 +30,15 @@ public sealed record RoutedApplication(
     IReadOnlyList<RoutedMember> Members,
     string? HealthCheckPath = null,
     LoadBalancingAlgorithm LoadBalancing = LoadBalancingAlgorithm.RoundRobin,
-    bool StickySessions = false)
+    bool StickySessions = false,
+    string? SuspendedReason = null)
 {
     /// <summary>Equal when everything the router uses is equal (the lists compared item by item).</summary>
     public bool Equals(RoutedApplication? other) =>
         other is not null
         && ApplicationId == other.ApplicationId && Tenant == other.Tenant && Name == other.Name
         && HealthCheckPath == other.HealthCheckPath && LoadBalancing == other.LoadBalancing && StickySessions == other.StickySessions
+        && SuspendedReason == other.SuspendedReason
         && Hosts.SequenceEqual(other.Hosts) && Members.SequenceEqual(other.Members);
 
     public override int GetHashCode() => HashCode.Combine(ApplicationId, Members.Count, Hosts.Count);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
 using Portal.Core.Cartridges;
 using Portal.Core.Routing;
+using Portal.Core.Tenancy;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Routing;
@@ -11,7 +12,8 @@ namespace Portal.Infrastructure.Routing;
 /// its custom domains), how it spreads requests and its Active members (reached on the port their container
 /// publishes on 127.0.0.1). Applications without an Active member are listed too, with no members, so the router
 /// can say so instead of "not found". During a rollout only the serving release's members are routed (the new
-/// release's members join all at once when the reconciler switches it), unless none of them is Active.
+/// release's members join all at once when the reconciler switches it), unless none of them is Active. A suspended
+/// tenant's applications are listed without members, with the reason.
 /// </summary>
 public sealed class RoutingTopology(PortalDbContext db)
 {
@@ -23,7 +25,7 @@ public sealed class RoutingTopology(PortalDbContext db)
                                   orderby a.Id
                                   select new
                                   {
-                                      a.Id, a.Name, Tenant = t.Slug, c.HealthCheck, c.HealthCheckPath, a.LoadBalancing, a.StickySessions, a.ReleaseId,
+                                      a.Id, a.Name, Tenant = t.Slug, t.SuspendedAt, t.SuspendedReason, c.HealthCheck, c.HealthCheckPath, a.LoadBalancing, a.StickySessions, a.ReleaseId,
                                   }).ToListAsync(cancellationToken);
         var members = (await db.Members.IgnoreQueryFilters().AsNoTracking()
                 .Where(m => m.State == MemberState.Active && m.HostPort != null)
@@ -41,10 +43,13 @@ public sealed class RoutingTopology(PortalDbContext db)
                 a.Tenant,
                 a.Name,
                 [ApplicationHosts.Of(a.Name, a.Tenant, appsDomain), .. domains[a.Id].Order(StringComparer.Ordinal)],
-                [.. Serving(members[a.Id], m => m.ReleaseId == a.ReleaseId).OrderBy(m => m.Id).Select(m => new RoutedMember(m.Id, $"http://127.0.0.1:{m.HostPort}"))],
+                a.SuspendedAt is null
+                    ? [.. Serving(members[a.Id], m => m.ReleaseId == a.ReleaseId).OrderBy(m => m.Id).Select(m => new RoutedMember(m.Id, $"http://127.0.0.1:{m.HostPort}"))]
+                    : [],
                 a.HealthCheck == HealthCheckKind.Http ? a.HealthCheckPath ?? "/" : null,
                 a.LoadBalancing,
-                a.StickySessions)),
+                a.StickySessions,
+                a.SuspendedAt is null ? null : a.SuspendedReason ?? Tenant.DefaultReason)),
         ];
     }
 

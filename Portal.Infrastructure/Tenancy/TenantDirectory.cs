@@ -11,7 +11,7 @@ public sealed class TenantDirectory(PortalDbContext db)
         await db.Tenants
             .OrderBy(t => t.Slug)
             .Select(t => new TenantSummary(t.Slug, t.DisplayName, db.Users.Count(u => u.TenantId == t.Id), t.CreatedAt,
-                new TenantQuota(t.MaxMembers, t.MaxMemoryMb, t.MaxApplications)))
+                new TenantQuota(t.MaxMembers, t.MaxMemoryMb, t.MaxApplications), t.SuspendedAt, t.SuspendedReason))
             .ToListAsync(cancellationToken);
 
     public Task<string> SlugOfAsync(Guid tenantId, CancellationToken cancellationToken) =>

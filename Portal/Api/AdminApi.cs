@@ -17,6 +17,9 @@ public static class AdminApi
             .RequireAuthorization(PortalPolicies.ApiUser)
             .RequireAuthorization(PortalPolicies.PlatformAdmin);
         api.MapGet("/tenants", ListTenantsAsync).WithName("ListTenants").WithSummary("Every tenant with its number of users and its quota.");
+        api.MapPost("/tenants/{tenant}/suspend", SuspendAsync).WithName("SuspendTenant")
+            .WithSummary("Suspends a tenant: its users cannot sign in (their sign-ins end at once) and its applications answer a page saying so. Its members keep running.");
+        api.MapPost("/tenants/{tenant}/resume", ResumeAsync).WithName("ResumeTenant").WithSummary("Resumes a suspended tenant: sign-ins and its applications work again.");
         api.MapGet("/audit", AuditAsync).WithName("ListAuditEntries")
             .WithSummary("Who changed what and when, newest first, with the values before and after (secrets masked): `tenant` (slug), `actor` (e-mail), " +
                 "`entity` (e.g. Application), `before` (for the next page), `limit` (default 100, at most 500).");
@@ -27,6 +30,20 @@ public static class AdminApi
 
     public static async Task<Ok<IReadOnlyList<TenantSummary>>> ListTenantsAsync(TenantDirectory tenants, CancellationToken cancellationToken) =>
         TypedResults.Ok(await tenants.ListAsync(cancellationToken));
+
+    public static async Task<Results<Ok<TenantSummary>, ProblemHttpResult>> SuspendAsync(
+        string tenant, SuspendRequest? request, TenantSuspensions suspensions, CancellationToken cancellationToken)
+    {
+        var result = await suspensions.SuspendAsync(tenant, request?.Reason, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<Ok<TenantSummary>, ProblemHttpResult>> ResumeAsync(
+        string tenant, TenantSuspensions suspensions, CancellationToken cancellationToken)
+    {
+        var result = await suspensions.ResumeAsync(tenant, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Failure!.Problem();
+    }
 
     public static async Task<Results<Ok<IReadOnlyList<AuditEntryView>>, ProblemHttpResult>> AuditAsync(
         AuditLog audit, CancellationToken cancellationToken, string? tenant = null, string? actor = null, string? entity = null,
@@ -45,3 +62,6 @@ public static class AdminApi
     public static async Task<Ok<PlatformOverviewView>> OverviewAsync(PlatformOverview overview, CancellationToken cancellationToken) =>
         TypedResults.Ok(await overview.ReadAsync(cancellationToken));
 }
+
+/// <summary>Why a tenant is suspended (shown to its users and its applications' visitors); empty for the default.</summary>
+public sealed record SuspendRequest(string? Reason);

@@ -57,13 +57,19 @@ public static class AuthApi
     }
 
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, SignInManager<PortalUser> signInManager)
+        LoginRequest request, SignInManager<PortalUser> signInManager, TenantSuspensions suspensions, CancellationToken cancellationToken)
     {
         signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
         var result = await signInManager.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
             return TypedResults.Empty; // The bearer token handler has written the token response.
+        }
+
+        if (result.IsNotAllowed && await suspensions.ReasonForAsync(request.Email, cancellationToken) is { } reason)
+        {
+            return TypedResults.Problem($"Your tenant is suspended: {reason} Ask your platform admin.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Sign-in refused.");
         }
 
         return TypedResults.Problem(

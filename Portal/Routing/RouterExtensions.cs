@@ -83,6 +83,13 @@ public static class RouterExtensions
                     return;
                 }
 
+                if (application.SuspendedReason is { } reason)
+                {
+                    await WritePageAsync(context, HttpStatusCode.ServiceUnavailable, "Suspended",
+                        $"{context.Request.Host.Host} does not serve: its owner's account is suspended. Reason: {reason}");
+                    return;
+                }
+
                 if (context.Request.ContentLength > maxBody)
                 {
                     // Refused before a byte goes to the member (a chunked body over the limit fails while it is sent).

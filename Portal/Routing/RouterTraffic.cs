@@ -60,6 +60,7 @@ public sealed class RouterTraffic : IApplicationTraffic, IDisposable
         {
             if (counters.TryGetValue(application.ApplicationId, out var c))
             {
+                c.SuspendedReason = application.SuspendedReason;
                 foreach (var gone in c.ByMember.Keys.Except(application.Members.Select(m => m.MemberId)))
                 {
                     c.ByMember.TryRemove(gone, out _);
@@ -178,6 +179,9 @@ public sealed class ApplicationCounters(string tenant, string name, RateLimiter?
     public string Tenant { get; } = tenant;
 
     public string Name { get; } = name;
+
+    /// <summary>Why the application does not serve (its tenant is suspended); null while it serves.</summary>
+    public string? SuspendedReason { get; set; }
 
     /// <summary>The tenant's rate limit, shared by all its applications; null when off.</summary>
     public RateLimiter? Limit { get; } = limit;

@@ -13,5 +13,7 @@ internal sealed class TenantEntityTypeConfiguration : IEntityTypeConfiguration<T
         builder.HasIndex(t => t.Slug).IsUnique();
         builder.Property(t => t.DisplayName).HasMaxLength(100);
         builder.Ignore(t => t.Quota);
+        builder.Ignore(t => t.Suspended);
+        builder.Property(t => t.SuspendedReason).HasMaxLength(Tenant.MaxReasonLength);
     }
 }

@@ -107,6 +107,7 @@ public static class DependencyInjection
         services.AddScoped<GitWebhookReceiver>();
         services.AddSingleton<RepositoryPoller>();
         services.AddOptions<AutoscalerOptions>().BindConfiguration(AutoscalerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ContainerStats>();
         services.AddSingleton<Autoscaler>();
         services.AddScoped<AutoscalingService>();
         services.AddOptions<MeteringOptions>().BindConfiguration(MeteringOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -29,7 +29,7 @@ namespace Portal.Infrastructure.Autoscaling;
 /// </summary>
 public sealed partial class Autoscaler(
     IServiceScopeFactory scopes,
-    DockerEngines engines,
+    ContainerStats stats,
     PartitionMonitor monitor,
     IApplicationTraffic traffic,
     TopologySignal topology,
@@ -39,9 +39,6 @@ public sealed partial class Autoscaler(
     TimeProvider clock,
     ILogger<Autoscaler> logger)
 {
-    /// <summary>Docker answers a stats call from its next once-a-second collection: a missed reading is better than a late round.</summary>
-    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
-
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
 
     /// <summary>Stats calls at once: Docker answers each from its once-a-second collection, so they wait side by side.</summary>
@@ -101,7 +98,8 @@ public sealed partial class Autoscaler(
         await Parallel.ForEachAsync(active, new ParallelOptions { MaxDegreeOfParallelism = ParallelReadings, CancellationToken = cancellationToken },
             async (member, token) =>
             {
-                if (await ReadAsync(member, partitions, installation, token) is { } reading)
+                if (partitions.TryGetValue(member.PartitionId, out var partition)
+                    && await stats.ReadAsync(partition, member.Id, member.ContainerId!, installation, token) is { } reading)
                 {
                     usage[member.Id] = reading;
                 }
@@ -234,27 +232,6 @@ public sealed partial class Autoscaler(
             traffic.Of(application.Id).InFlight);
     }
 
-    private async Task<ContainerUsage?> ReadAsync(Member member, Dictionary<Guid, Partition> partitions, Guid installation, CancellationToken cancellationToken)
-    {
-        if (!partitions.TryGetValue(member.PartitionId, out var partition) || monitor.StatusOf(partition.Id)?.Reachable == false)
-        {
-            return null;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StatsTimeout);
-        try
-        {
-            var runtime = new DockerContainerRuntime(engines.For(partition.Endpoint, partition.TlsCertificateDirectory), installation);
-            return await runtime.UsageAsync(member.ContainerId!, timeout.Token);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogReadingFailed(member.Id, e.Message); // a missed reading: the window copes
-            return null;
-        }
-    }
-
     /// <summary>
     /// The time the application's recent members took from being recorded to Active (the prediction horizon), at most
     /// the policy's window: a member that waited for room or for an image tells nothing about starting up.
@@ -352,8 +329,6 @@ public sealed partial class Autoscaler(
     [LoggerMessage(Level = LogLevel.Error, Message = "Autoscaling {Application} failed; the others go on.")]
     private partial void LogApplicationFailed(Exception exception, string application);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "No stats for member {Member}: {Reason}")]
-    private partial void LogReadingFailed(Guid member, string reason);
 
     /// <summary>What the autoscaler keeps of one application between rounds.</summary>
     private sealed class Tracked(TimeSpan window)

@@ -22,15 +22,11 @@ namespace Portal.Infrastructure.Monitoring;
 /// </summary>
 public sealed partial class HealthSampler(
     IServiceScopeFactory scopes,
-    DockerEngines engines,
-    PartitionMonitor monitor,
+    ContainerStats stats,
     IApplicationTraffic traffic,
     TimeProvider clock,
     ILogger<HealthSampler> logger)
 {
-    /// <summary>Docker answers a stats call from its next once-a-second collection: a missed reading is better than a late round.</summary>
-    private static readonly TimeSpan StatsTimeout = TimeSpan.FromSeconds(3);
-
     private const int ParallelReadings = 16;
 
     private readonly ConcurrentDictionary<Guid, ContainerUsage> usage = new();
@@ -59,7 +55,7 @@ public sealed partial class HealthSampler(
         await Parallel.ForEachAsync(members, new ParallelOptions { MaxDegreeOfParallelism = ParallelReadings, CancellationToken = cancellationToken },
             async (member, token) =>
             {
-                if (partitions.TryGetValue(member.PartitionId, out var partition) && await ReadAsync(partition, member.Id, member.ContainerId!, installation, token) is { } reading)
+                if (partitions.TryGetValue(member.PartitionId, out var partition) && await stats.ReadAsync(partition, member.Id, member.ContainerId!, installation, token) is { } reading)
                 {
                     readings[member.Id] = reading;
                 }
@@ -141,30 +137,7 @@ public sealed partial class HealthSampler(
         }
     }
 
-    private async Task<ContainerUsage?> ReadAsync(Partition partition, Guid member, string container, Guid installation, CancellationToken cancellationToken)
-    {
-        if (monitor.StatusOf(partition.Id)?.Reachable == false)
-        {
-            return null;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(StatsTimeout);
-        try
-        {
-            var runtime = new DockerContainerRuntime(engines.For(partition.Endpoint, partition.TlsCertificateDirectory), installation);
-            return await runtime.UsageAsync(container, timeout.Token);
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            LogReadingFailed(member, e.Message);
-            return null;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "A round of health samples could not be stored; the next round measures again.")]
     private partial void LogRoundLost(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "No stats for member {Member}: {Reason}")]
-    private partial void LogReadingFailed(Guid member, string reason);
 }

@@ -23,6 +23,7 @@ using Portal.Infrastructure.Auditing;
 using Portal.Infrastructure.Metering;
 using Portal.Infrastructure.Monitoring;
 using Portal.Infrastructure.Persistence;
+using Portal.Infrastructure.Stratos;
 using Portal.Infrastructure.Tenancy;
 
 namespace Portal.Infrastructure;
@@ -120,6 +121,8 @@ public static class DependencyInjection
         services.AddScoped<ApplicationHealth>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TenantSuspensions>();
+        services.AddScoped<StratosImporter>();
+        services.AddScoped<StratosExporter>();
         services.AddHaproxy(builder.Configuration);
         services.AddReconciliation(builder.Configuration);
         services.AddHttpClient<MemberHealthProbe>(client => client.Timeout = MemberHealthProbe.Timeout)

@@ -47,6 +47,7 @@ public static class WebApplicationExtensions
         app.MapUsageApi();
         app.MapGitHooks();
         app.MapDomainsApi();
+        app.MapStratosApi();
         app.MapHubs();
         app.MapOpenApi("/openapi/{documentName}.json");
 

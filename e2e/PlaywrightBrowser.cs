@@ -53,8 +53,9 @@ public sealed class PlaywrightBrowser : IAsyncLifetime
             return;
         }
 
-        // Blazor Server pages need their circuit before they react; a busy 2-core machine can take seconds.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        // Blazor Server pages need their circuit before they react; a busy 2-core machine can take seconds (and on a
+        // CI machine sharing its cores with the other test project, tens of seconds).
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -90,7 +90,7 @@ public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        await Expect(page.GetByTestId("release-row-2")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Expect(page.GetByTestId("release-row-2")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await ScreenshotAsync(page, "release-2-in-progress");
         await Expect(page.GetByTestId("release-state-2")).ToHaveAttributeAsync("data-state", "Succeeded", Deployed);
         await Expect(page.GetByTestId("release-row-2")).ToContainTextAsync(second[..12]);

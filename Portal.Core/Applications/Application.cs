@@ -37,6 +37,12 @@ public sealed class Application : ITenantOwned
     public Guid? LinkedApplicationId { get; set; }
 
     /// <summary>
+    /// The tenant's applications this one starts after (a cartridge group's startup order): none of its members
+    /// start until each of them has an Active member.
+    /// </summary>
+    public List<Guid> StartAfter { get; set; } = [];
+
+    /// <summary>
     /// For an application whose data lives on a volume: the partition holding that volume. Its members only ever
     /// run there (a member elsewhere would start on an empty volume).
     /// </summary>

@@ -50,7 +50,8 @@ public sealed record ApplicationDetails(
     ApplicationRouting Routing,
     RepositoryView? Repository = null,
     ReleaseView? Release = null,
-    string? AutoscalingPolicy = null);
+    string? AutoscalingPolicy = null,
+    IReadOnlyList<string>? StartAfter = null);
 
 /// <summary>How the router serves an application: its tenant (part of its host name), custom domains, algorithm, stickiness.</summary>
 public sealed record ApplicationRouting(

@@ -11,6 +11,9 @@ public enum FailureKind
 
     /// <summary>Nothing of that name or id exists for the caller.</summary>
     NotFound,
+
+    /// <summary>The caller may not do this (it is for platform admins).</summary>
+    Forbidden,
 }
 
 public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictionary<string, string[]>? Errors = null)
@@ -22,6 +25,8 @@ public sealed record Failure(FailureKind Kind, string Message, IReadOnlyDictiona
         new(FailureKind.Conflict, message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static Failure NotFound(string message) => new(FailureKind.NotFound, message);
+
+    public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
 }
 
 /// <summary>The outcome of an operation that can fail for reasons the caller should show, not throw.</summary>

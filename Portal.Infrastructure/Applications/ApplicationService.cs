@@ -20,7 +20,8 @@ namespace Portal.Infrastructure.Applications;
 /// <summary>What a tenant asks for when creating an application.</summary>
 public sealed record CreateApplication(
     string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy,
-    LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null, string? AutoscalingPolicy = null);
+    LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null, string? AutoscalingPolicy = null,
+    IReadOnlyList<string>? StartAfter = null);
 
 /// <summary>
 /// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
@@ -83,6 +84,14 @@ public sealed class ApplicationService(
             return Failure.Conflict("name", $"You have an application named '{request.Name}' already.");
         }
 
+        var startAfter = (request.StartAfter ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var predecessors = await db.Applications.Where(a => startAfter.Contains(a.Name)).Select(a => new { a.Id, a.Name })
+            .ToListAsync(cancellationToken);
+        if (startAfter.Except(predecessors.Select(p => p.Name)).ToList() is { Count: > 0 } unknown)
+        {
+            return Failure.Validation("startAfter", $"You have no application named {string.Join(", ", unknown.Select(u => $"'{u}'"))} to start after.");
+        }
+
         var (quota, usage) = await quotas.OfCallerAsync(cancellationToken);
         if (QuotaRules.CheckNewApplication(quota, usage, min, cartridge.MemoryLimitMb) is { } overQuota)
         {
@@ -101,6 +110,7 @@ public sealed class ApplicationService(
             LoadBalancing = request.LoadBalancing ?? LoadBalancingAlgorithm.RoundRobin,
             StickySessions = request.StickySessions ?? false,
             LinkedApplicationId = links.Count == 1 ? dataApplications.Single(a => a.Name == links[0]).Id : null,
+            StartAfter = [.. predecessors.Select(p => p.Id)],
             ProtectedCredentials = cartridge.Category == CartridgeCategory.Data
                 ? Credentials.Protect(protection, DatabaseCredentials.Generate(request.Name))
                 : null,
@@ -153,6 +163,8 @@ public sealed class ApplicationService(
             : null;
         var linkedBy = await db.Applications.Where(a => a.LinkedApplicationId == application.Id).OrderBy(a => a.Name)
             .Select(a => a.Name).ToListAsync(cancellationToken);
+        List<string> startAfter = application.StartAfter.Count == 0 ? [] : await db.Applications.Where(a => application.StartAfter.Contains(a.Id))
+            .OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(cancellationToken);
         var policy = await db.DeploymentPolicies.Where(p => p.Id == application.DeploymentPolicyId).Select(p => p.Name)
             .SingleAsync(cancellationToken);
         var active = views.Count(v => v.State == MemberState.Active);
@@ -179,7 +191,8 @@ public sealed class ApplicationService(
             new ApplicationRouting(tenant, domains, application.LoadBalancing, application.StickySessions),
             repository is null ? null : RepositoryView.Of(repository),
             release is null ? null : ReleaseView.Of(release, application.ReleaseId),
-            autoscaling);
+            autoscaling,
+            startAfter);
     }
 
     /// <summary>Sets how the router spreads the application's requests; the router follows within a second.</summary>
@@ -254,6 +267,14 @@ public sealed class ApplicationService(
         {
             return Failure.Conflict("name",
                 $"'{name}' is linked to {string.Join(", ", users.Select(u => $"'{u}'"))}: delete {(users.Count == 1 ? "that application" : "those applications")} first.");
+        }
+
+        var followers = await db.Applications.Where(a => a.StartAfter.Contains(application.Id)).OrderBy(a => a.Name)
+            .Select(a => a.Name).ToListAsync(cancellationToken);
+        if (followers.Count > 0)
+        {
+            return Failure.Conflict("name",
+                $"{string.Join(", ", followers.Select(u => $"'{u}'"))} start{(followers.Count == 1 ? "s" : "")} after '{name}': delete {(followers.Count == 1 ? "that application" : "those applications")} first.");
         }
 
         // One transaction: an application linked to it meanwhile makes the delete fail whole (the link's foreign key).

@@ -296,6 +296,13 @@ public sealed partial class Reconciler(
             }
         }
 
+        if (starts.Count > 0 && WaitingFor(pass, application) is { Count: > 0 } predecessors)
+        {
+            // A startup order (a cartridge group's): none of its members start before the ones it starts after run.
+            starts.Clear();
+            problem ??= $"It starts after {string.Join(", ", predecessors)}, which {(predecessors.Count == 1 ? "has" : "have")} no Active member yet.";
+        }
+
         if (starts.Count > 0 && !backingOff)
         {
             // The placeable members start even when others cannot be placed (that problem stays reported).
@@ -311,6 +318,12 @@ public sealed partial class Reconciler(
         application.ReportProblem(problem, now);
         await AdvanceReleasesAsync(pass, application, members, cancellationToken);
     }
+
+    /// <summary>The applications <paramref name="application"/> starts after that have no Active member, by name.</summary>
+    private static List<string> WaitingFor(Pass pass, Application application) =>
+        [.. pass.Applications.Where(a => application.StartAfter.Contains(a.Id)
+                                          && !pass.Members.Any(m => m.ApplicationId == a.Id && m.State == MemberState.Active))
+            .Select(a => a.Name).Order(StringComparer.Ordinal)];
 
     /// <summary>
     /// Moves the application's rollout on: its members started (health), all of them Active (switch: the old ones

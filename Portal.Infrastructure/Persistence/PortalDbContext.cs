@@ -35,6 +35,8 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
 
     public DbSet<Cartridge> Cartridges => Set<Cartridge>();
 
+    public DbSet<CartridgeGroup> CartridgeGroups => Set<CartridgeGroup>();
+
     public DbSet<Application> Applications => Set<Application>();
 
     public DbSet<Member> Members => Set<Member>();

@@ -65,6 +65,37 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Stratoss_wordpress_sample_deploys_its_php_only_once_its_mysql_runs_and_php_reads_from_it()
+    {
+        using (var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword))
+        {
+            foreach (var sample in StratosSamples.PlatformInOrder)
+            {
+                await Api.StratosImportTests.ImportAsync(ops, StratosSamples.Text(sample));
+            }
+        }
+
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("wordpress"));
+        await Api.StratosImportTests.ImportAsync(tenant, StratosSamples.Text(StratosSamples.Wordpress));
+
+        // While the database starts, the PHP application waits for it, saying so.
+        var waiting = await tenant.WaitForAsync("my-php", a => a.GetProperty("problem").GetString() is not null, seconds: 30);
+        Assert.Equal("It starts after my-mysql, which has no Active member yet.", waiting.GetProperty("problem").GetString());
+        Assert.Empty(waiting.GetProperty("members").EnumerateArray());
+
+        var mysql = await tenant.WaitUntilRunningAsync("my-mysql", 1);
+        var php = await tenant.WaitUntilRunningAsync("my-php", 2);
+        var databaseActive = mysql.GetProperty("members")[0].GetProperty("activeAt").GetDateTimeOffset();
+        Assert.All(php.GetProperty("members").EnumerateArray(), m => Assert.True(m.GetProperty("createdAt").GetDateTimeOffset() >= databaseActive,
+            $"PHP member created at {m.GetProperty("createdAt")}, before the database was Active at {databaseActive:O}"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"my-mysql Active at {databaseActive:O}; my-php's members created at " +
+            string.Join(", ", php.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("createdAt").GetDateTimeOffset().ToString("O"))));
+
+        var page = await WaitForPageAsync(await fixture.ContainerOfAsync(php.MemberIds()[0]), "Connected to database");
+        Assert.Contains("Connected to database my_mysql on my-mysql", page);
+    }
+
+    [Fact]
     public async Task A_killed_member_is_replaced_within_15_seconds_and_its_fault_recorded()
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("kill"));

@@ -12,6 +12,7 @@ internal static class ApiResults
         {
             FailureKind.Validation => StatusCodes.Status400BadRequest,
             FailureKind.Conflict => StatusCodes.Status409Conflict,
+            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status404NotFound,
         };
         var extensions = failure.Errors is { Count: > 0 } errors
@@ -24,6 +25,7 @@ internal static class ApiResults
             {
                 FailureKind.Validation => "The request is not valid.",
                 FailureKind.Conflict => "The request conflicts with what exists.",
+                FailureKind.Forbidden => "Forbidden.",
                 _ => "Not found.",
             },
             extensions: extensions);

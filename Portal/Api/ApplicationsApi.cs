@@ -58,7 +58,7 @@ public static class ApplicationsApi
 
         var result = await applications.CreateAsync(
             new CreateApplication(request.Name, request.Cartridge, request.MinMembers, request.MaxMembers, request.Links, request.DeploymentPolicy,
-                request.LoadBalancing, request.StickySessions, request.AutoscalingPolicy),
+                request.LoadBalancing, request.StickySessions, request.AutoscalingPolicy, request.StartAfter),
             cancellationToken);
         if (!result.Succeeded)
         {
@@ -124,7 +124,8 @@ public sealed record CreateApplicationRequest(
     LoadBalancingAlgorithm? LoadBalancing,
     bool? StickySessions,
     RepositoryRequest? Repository,
-    [MaxLength(40)] string? AutoscalingPolicy = null);
+    [MaxLength(40)] string? AutoscalingPolicy = null,
+    [MaxLength(8)] List<string>? StartAfter = null);
 
 public sealed record ScaleRequest([Required] int? Members);
 
@@ -144,7 +145,7 @@ public sealed record ApplicationResponse(
     int MinMembers, int MaxMembers, int DesiredMembers, int ActiveMembers, IReadOnlyList<string> Links,
     IReadOnlyList<string> LinkedBy, string DeploymentPolicy, IReadOnlyList<MemberResponse> Members,
     IReadOnlyList<MemberResponse> RecentlyFaulted, RoutingResponse Routing, RepositoryResponse? Repository,
-    WebhookResponse? Webhook, CurrentReleaseResponse? Release, string? AutoscalingPolicy, DateTimeOffset CreatedAt)
+    WebhookResponse? Webhook, CurrentReleaseResponse? Release, string? AutoscalingPolicy, IReadOnlyList<string> StartAfter, DateTimeOffset CreatedAt)
 {
     /// <summary>The application; <paramref name="webhookSecret"/> only right after it was made (linking, regenerating).</summary>
     public static ApplicationResponse From(ApplicationDetails d, RouterOptions router, HttpRequest http, string? webhookSecret = null)
@@ -158,6 +159,7 @@ public sealed record ApplicationResponse(
             d.Repository is null ? null : new WebhookResponse(WebhookResponse.UrlOf(http, d.Routing.Tenant, s.Name), webhookSecret),
             d.Release is { } release ? CurrentReleaseResponse.From(release) : null,
             d.AutoscalingPolicy,
+            d.StartAfter ?? [],
             s.CreatedAt);
     }
 }

@@ -32,7 +32,7 @@ public static class Blazor
     /// shows the element, but typing into it is lost and clicking it does nothing (or posts the form).
     /// Blazor keeps an element's event handlers in an expando property named <c>_blazorEvents_N</c>.
     /// </summary>
-    public static async Task WaitUntilInteractiveAsync(this ILocator element, float timeoutMs = 30_000)
+    public static async Task WaitUntilInteractiveAsync(this ILocator element, float timeoutMs = 60_000)
     {
         await Expect(element).ToBeVisibleAsync();
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
@@ -58,7 +58,7 @@ public static class Blazor
     /// circuit that no longer has components (about 2 s).
     /// </para>
     /// </summary>
-    public static async Task WaitUntilNoCircuitAsync(this IPage page, float timeoutMs = 30_000)
+    public static async Task WaitUntilNoCircuitAsync(this IPage page, float timeoutMs = 60_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)

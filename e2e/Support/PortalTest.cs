@@ -65,18 +65,35 @@ public abstract class PortalTest(PortalServer server, PlaywrightBrowser browser)
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Locale = "en-US",
             ColorScheme = ColorScheme.Light,
+            ReducedMotion = ReducedMotion.Reduce,
         });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         contexts.Add(context);
         await Blazor.InstrumentAsync(context);
+        await context.AddInitScriptAsync(StillPages);
         return await context.NewPageAsync();
     }
+
+    /// <summary>
+    /// No CSS animation or transition in the tests' pages: spinners and ripples repainted 60 times a second by a
+    /// software-rendering headless browser take a core's share from the portal and the members on a 2-core machine.
+    /// </summary>
+    private const string StillPages = """
+        document.addEventListener('DOMContentLoaded', () => {
+          const style = document.createElement('style');
+          style.textContent = '*, *::before, *::after { animation: none !important; transition: none !important; }';
+          document.head.appendChild(style);
+        });
+        """;
 
     /// <summary>Saves <c>NN-<paramref name="name"/>.png</c>, NN counting this test's screenshots.</summary>
     protected async Task ScreenshotAsync(IPage page, string name)
     {
         var file = $"{Interlocked.Increment(ref step):00}-{name}.png";
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, file), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(ScreenshotDirectory, file), FullPage = true, Animations = ScreenshotAnimations.Disabled,
+        });
         TestContext.Current.TestOutputHelper?.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {file}  {page.Url}");
     }
 }

@@ -33,3 +33,13 @@ internal sealed class CartridgeEntityTypeConfiguration : IEntityTypeConfiguratio
                     map => new Dictionary<string, string>(map)));
     }
 }
+
+internal sealed class CartridgeGroupEntityTypeConfiguration : IEntityTypeConfiguration<CartridgeGroup>
+{
+    public void Configure(EntityTypeBuilder<CartridgeGroup> builder)
+    {
+        builder.HasKey(g => g.Id);
+        builder.HasIndex(g => g.Name).IsUnique();
+        builder.Property(g => g.Name).HasMaxLength(40);
+    }
+}

@@ -237,6 +237,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<Guid>>("StartAfter")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
                     b.Property<bool>("StickySessions")
                         .HasColumnType("boolean");
 
@@ -589,6 +593,36 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Cartridges");
+                });
+
+            modelBuilder.Entity("Portal.Core.Cartridges.CartridgeGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("Cartridges")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.PrimitiveCollection<List<string>>("StartupOrders")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("CartridgeGroups");
                 });
 
             modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>

@@ -225,6 +225,10 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("StartAfter")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("StickySessions")
                         .HasColumnType("INTEGER");
 
@@ -577,6 +581,36 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Cartridges");
+                });
+
+            modelBuilder.Entity("Portal.Core.Cartridges.CartridgeGroup", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Cartridges")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("StartupOrders")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("CartridgeGroups");
                 });
 
             modelBuilder.Entity("Portal.Core.Git.LinkedRepository", b =>

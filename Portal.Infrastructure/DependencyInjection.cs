@@ -121,6 +121,7 @@ public static class DependencyInjection
         services.AddScoped<ApplicationHealth>();
         services.AddScoped<AuditLog>();
         services.AddScoped<TenantSuspensions>();
+        services.AddScoped<UserDirectory>();
         services.AddScoped<StratosImporter>();
         services.AddScoped<StratosExporter>();
         services.AddHaproxy(builder.Configuration);

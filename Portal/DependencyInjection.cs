@@ -21,7 +21,9 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddWebServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A circuit message carries what a field holds when it changes: room for a pasted Stratos artifact (at most 1 MiB).
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 2 * 1024 * 1024);
         services.AddMudServices();
 
         services.AddHttpContextAccessor();

@@ -115,7 +115,9 @@ public static class AutoscalingRules
             errors["evaluationIntervalSeconds"] = ["Evaluate every 1 to 600 seconds."];
         }
 
-        if (window < 2 * evaluationInterval || window > MaxWindow)
+        // An interval out of range is reported above; doubling it here could overflow.
+        var shortestWindow = evaluationInterval < MinInterval || evaluationInterval > MaxInterval ? 2 * MinInterval : 2 * evaluationInterval;
+        if (window < shortestWindow || window > MaxWindow)
         {
             errors["windowSeconds"] = ["The window spans at least two evaluation intervals and at most 3600 seconds."];
         }

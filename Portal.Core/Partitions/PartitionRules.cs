@@ -5,6 +5,8 @@ namespace Portal.Core.Partitions;
 /// <summary>What a partition (one Docker engine endpoint) needs to be usable; messages name their field.</summary>
 public static class PartitionRules
 {
+    public const int MaxPathLength = 255;
+
     public static IReadOnlyDictionary<string, string[]> Validate(string? name, string? endpoint, string? tlsCertificateDirectory)
     {
         var errors = new Dictionary<string, string[]>();
@@ -38,6 +40,10 @@ public static class PartitionRules
             if (string.IsNullOrWhiteSpace(tlsCertificateDirectory) || !tlsCertificateDirectory.StartsWith('/'))
             {
                 errors["tlsCertificateDirectory"] = ["A TCP engine is reached over TLS only: give the absolute path of the folder holding ca.pem, cert.pem and key.pem."];
+            }
+            else if (tlsCertificateDirectory.Length > MaxPathLength)
+            {
+                errors["tlsCertificateDirectory"] = [$"The folder's path is at most {MaxPathLength} characters."];
             }
         }
         else

@@ -47,18 +47,18 @@ internal static class StratosStartupOrders
     public static IEnumerable<IReadOnlyList<string>> Read(StratosReader dependencies)
     {
         var orders = new List<IReadOnlyList<string>>();
-        foreach (var text in dependencies.Strings("startupOrders"))
-        {
-            orders.Add([.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]);
-        }
-
-        if (orders.Count == 0)
+        if (dependencies.HoldsObjects("startupOrders"))
         {
             foreach (var order in dependencies.Objects("startupOrders"))
             {
                 orders.Add([.. order.Strings("aliases").Select(a => a.Trim()).Where(a => a.Length > 0)]);
                 order.Complete();
             }
+        }
+        else
+        {
+            orders.AddRange(dependencies.Strings("startupOrders")
+                .Select(text => (IReadOnlyList<string>)[.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)]));
         }
 
         return orders.Where(o => o.Count > 1);

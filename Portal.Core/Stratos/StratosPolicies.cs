@@ -115,10 +115,16 @@ public sealed record StratosNetworkPartition(string Name, string? Provider, IRea
     };
 }
 
-/// <summary>One network partition of a Stratos deployment policy: its algorithm and its partitions' caps.</summary>
-public sealed record StratosPolicyNetworkPartition(string Id, PartitionAlgorithm Algorithm, IReadOnlyList<(string Partition, int? Max)> Partitions);
+/// <summary>A partition of a deployment policy's network partition: its cap and, as the portal exports it, whether it is for bursting.</summary>
+public sealed record StratosPolicyPartition(string Id, int? Max, bool? Burst);
 
-/// <summary>A Stratos deployment policy. Its first network partition's partitions serve; later ones are for bursting.</summary>
+/// <summary>One network partition of a Stratos deployment policy: its algorithm and its partitions' caps.</summary>
+public sealed record StratosPolicyNetworkPartition(string Id, PartitionAlgorithm Algorithm, IReadOnlyList<StratosPolicyPartition> Partitions);
+
+/// <summary>
+/// A Stratos deployment policy. Its first network partition's partitions serve; later ones are for bursting (Stratos's
+/// one-after-another over network partitions), unless its partitions say <c>"burst"</c> themselves (as the portal exports them).
+/// </summary>
 public sealed record StratosDeploymentPolicy(string Name, IReadOnlyList<StratosPolicyNetworkPartition> NetworkPartitions) : StratosArtifact(Name)
 {
     public override StratosKind Kind => StratosKind.DeploymentPolicy;
@@ -137,16 +143,17 @@ public sealed record StratosDeploymentPolicy(string Name, IReadOnlyList<StratosP
                 network.Warn("partitionAlgo", $"'{algorithmText}' is neither one-after-another nor round-robin; round-robin is used.");
             }
 
-            var partitions = new List<(string, int?)>();
+            var partitions = new List<StratosPolicyPartition>();
             foreach (var partition in network.Objects("partitions"))
             {
                 var partitionId = partition.Text("id")?.Trim();
                 var max = partition.Whole("partitionMax");
+                var burst = partition.Bool("burst");
                 partition.Ignore("the portal has no counterpart", "description", "property");
                 partition.Complete();
                 if (!string.IsNullOrEmpty(partitionId))
                 {
-                    partitions.Add((partitionId, max));
+                    partitions.Add(new StratosPolicyPartition(partitionId, max, burst));
                 }
             }
 
@@ -163,12 +170,12 @@ public sealed record StratosDeploymentPolicy(string Name, IReadOnlyList<StratosP
     {
         ["id"] = name,
         ["networkPartitions"] = new JsonArray([.. partitions
-            .GroupBy(p => (p.NetworkPartition, p.Burst))
+            .GroupBy(p => p.NetworkPartition)
             .Select(g => (JsonNode)new JsonObject
             {
-                ["id"] = g.Key.NetworkPartition,
+                ["id"] = g.Key,
                 ["partitionAlgo"] = StratosArtifacts.AlgorithmName(algorithm),
-                ["partitions"] = new JsonArray([.. g.Select(p => (JsonNode)new JsonObject { ["id"] = p.Partition, ["partitionMax"] = p.Max })]),
+                ["partitions"] = new JsonArray([.. g.Select(p => (JsonNode)new JsonObject { ["id"] = p.Partition, ["partitionMax"] = p.Max, ["burst"] = p.Burst })]),
             })]),
     };
 }

@@ -174,6 +174,10 @@ public sealed class StratosReader
         return list;
     }
 
+    /// <summary>Whether the field is a list whose first item is an object (Stratos wrote some lists both ways).</summary>
+    public bool HoldsObjects(string name) =>
+        Find(name) is { ValueKind: JsonValueKind.Array } list && list.GetArrayLength() > 0 && list[0].ValueKind == JsonValueKind.Object;
+
     /// <summary>The texts of an array field (a single text is taken as a list of one).</summary>
     public IReadOnlyList<string> Strings(string name)
     {

@@ -33,8 +33,15 @@ public sealed class ApplicationService(
     /// <summary>The field a refusal for the tenant's quota is keyed by.</summary>
     public const string QuotaField = "quota";
 
+    private const string LoadBalancingNotKnown = "Choose roundRobin or leastRequests.";
+
     public async Task<Result<ApplicationDetails>> CreateAsync(CreateApplication request, CancellationToken cancellationToken)
     {
+        if (request.LoadBalancing is { } algorithm && !Enum.IsDefined(algorithm))
+        {
+            return Failure.Validation("loadBalancing", LoadBalancingNotKnown);
+        }
+
         var cartridge = await db.Cartridges.AsNoTracking().SingleOrDefaultAsync(c => c.Name == request.Cartridge, cancellationToken);
         if (cartridge is null)
         {
@@ -126,7 +133,9 @@ public sealed class ApplicationService(
             db.Entry(application).State = EntityState.Detached;
             return await db.Applications.AnyAsync(a => a.Name == request.Name, cancellationToken)
                 ? Failure.Conflict("name", $"You have an application named '{request.Name}' already.")
-                : Failure.Conflict("links", $"'{links[0]}' was deleted meanwhile.");
+                : links.Count > 0
+                    ? Failure.Conflict("links", $"'{links[0]}' was deleted meanwhile.")
+                    : Failure.Conflict("name", "What the application names (its cartridge or a policy) changed meanwhile; try again.");
         }
 
         return (await GetAsync(request.Name, cancellationToken))!;
@@ -199,6 +208,11 @@ public sealed class ApplicationService(
     public async Task<Result<ApplicationDetails>> SetRoutingAsync(
         string name, LoadBalancingAlgorithm loadBalancing, bool stickySessions, CancellationToken cancellationToken)
     {
+        if (!Enum.IsDefined(loadBalancing))
+        {
+            return Failure.Validation("loadBalancing", LoadBalancingNotKnown);
+        }
+
         var application = await db.Applications.SingleOrDefaultAsync(a => a.Name == name, cancellationToken);
         if (application is null)
         {

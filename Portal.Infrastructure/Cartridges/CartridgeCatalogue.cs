@@ -44,6 +44,73 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
         return cartridge;
     }
 
+    /// <summary>
+    /// Deletes a registered cartridge no application runs and no cartridge group holds; one in use is refused with
+    /// what uses it. The built-in ones stay (the portal ships them).
+    /// </summary>
+    public async Task<Result<string>> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var cartridge = await db.Cartridges.SingleOrDefaultAsync(c => c.Name == name, cancellationToken);
+        if (cartridge is null)
+        {
+            return Failure.NotFound($"There is no cartridge named '{name}'.");
+        }
+
+        if (cartridge.BuiltIn)
+        {
+            return Failure.Conflict("name", $"'{name}' is built in: the portal ships it and keeps it.");
+        }
+
+        // Every tenant's applications: only platform admins delete cartridges.
+        var users = await (from a in db.Applications.IgnoreQueryFilters()
+                           join t in db.Tenants on a.TenantId equals t.Id
+                           where a.CartridgeId == cartridge.Id
+                           orderby t.Slug, a.Name
+                           select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            return Failure.Conflict("name", $"'{name}' runs {users.Count} application(s): {string.Join(", ", users.Take(20))}. Delete them first.");
+        }
+
+        var groups = (await db.CartridgeGroups.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(g => g.Cartridges.Contains(name)).Select(g => g.Name).Order(StringComparer.Ordinal).ToList();
+        if (groups.Count > 0)
+        {
+            return Failure.Conflict("name", $"'{name}' is in the cartridge group(s) {string.Join(", ", groups)}. Delete {(groups.Count == 1 ? "that group" : "those groups")} first.");
+        }
+
+        db.Cartridges.Remove(cartridge);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("name", $"An application was created from '{name}' meanwhile; delete it first.");
+        }
+
+        return name;
+    }
+
+    /// <summary>The cartridge groups (Stratos's), by name.</summary>
+    public async Task<IReadOnlyList<CartridgeGroup>> ListGroupsAsync(CancellationToken cancellationToken) =>
+        await db.CartridgeGroups.AsNoTracking().OrderBy(g => g.Name).ToListAsync(cancellationToken);
+
+    /// <summary>Deletes a cartridge group. Applications created from it keep running, and keep their startup order.</summary>
+    public async Task<Result<string>> DeleteGroupAsync(string name, CancellationToken cancellationToken)
+    {
+        var group = await db.CartridgeGroups.SingleOrDefaultAsync(g => g.Name == name, cancellationToken);
+        if (group is null)
+        {
+            return Failure.NotFound($"There is no cartridge group named '{name}'.");
+        }
+
+        db.CartridgeGroups.Remove(group);
+        await db.SaveChangesAsync(cancellationToken);
+        return name;
+    }
+
     /// <summary>Adds the built-in cartridges that are missing (at start-up; admins' changes to them are kept).</summary>
     internal async Task SeedBuiltInAsync(CancellationToken cancellationToken)
     {

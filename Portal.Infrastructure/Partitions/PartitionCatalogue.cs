@@ -191,6 +191,45 @@ public sealed class PartitionCatalogue(
         return ViewOf(policy, known.ToDictionary(p => p.Value, p => p.Key));
     }
 
+    /// <summary>Deletes a deployment policy no application is placed by; one in use is refused with those applications. The default stays.</summary>
+    public async Task<Result<string>> DeletePolicyAsync(string name, CancellationToken cancellationToken)
+    {
+        var policy = await db.DeploymentPolicies.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
+        if (policy is null)
+        {
+            return Failure.NotFound($"There is no deployment policy named '{name}'.");
+        }
+
+        if (policy.Name == DeploymentPolicy.DefaultName)
+        {
+            return Failure.Conflict("name", $"'{name}' is the policy applications get when they name none; it stays.");
+        }
+
+        // Every tenant's applications: only platform admins delete policies.
+        var users = await (from a in db.Applications.IgnoreQueryFilters()
+                           join t in db.Tenants on a.TenantId equals t.Id
+                           where a.DeploymentPolicyId == policy.Id
+                           orderby t.Slug, a.Name
+                           select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            return Failure.Conflict("name", $"'{name}' places {users.Count} application(s): {string.Join(", ", users.Take(20))}. Delete them first.");
+        }
+
+        db.DeploymentPolicies.Remove(policy);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("name", $"An application was created with '{name}' meanwhile; delete it first.");
+        }
+
+        return name;
+    }
+
     private static DeploymentPolicyView ViewOf(DeploymentPolicy policy, IReadOnlyDictionary<Guid, string> partitionNames) =>
         new(policy.Name, policy.Algorithm,
             [.. policy.Partitions.Select(p => new PolicyPartitionView(partitionNames.GetValueOrDefault(p.PartitionId, "?"), p.MaxMembers, p.Burst))]);

@@ -202,11 +202,13 @@ public sealed class StratosImporter(
     {
         var known = (await partitions.ListAsync(cancellationToken)).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         var rows = new List<(string Partition, int MaxMembers, bool Burst)>();
+        var explicitBurst = artifact.NetworkPartitions.SelectMany(n => n.Partitions).Any(p => p.Burst is not null);
         var first = true;
         foreach (var network in artifact.NetworkPartitions)
         {
-            foreach (var (id, max) in network.Partitions)
+            foreach (var (id, max, burstFlag) in network.Partitions)
             {
+                var burst = explicitBurst ? burstFlag == true : !first;
                 var name = known.Contains(id) ? id : PartitionCatalogue.LocalName;
                 if (name != id)
                 {
@@ -225,9 +227,9 @@ public sealed class StratosImporter(
                     continue;
                 }
 
-                rows.Add((name, cap, !first));
+                rows.Add((name, cap, burst));
                 mapped.Add($"{network.Id} / {id} (partitionMax {max?.ToString(CultureInfo.InvariantCulture) ?? "none"}) → partition '{name}', at most {cap} members"
-                           + (first ? "" : ", for bursting (used once the partitions before it are full)"));
+                           + (burst ? ", for bursting (used once the partitions before it are full)" : ""));
             }
 
             first = false;

@@ -105,7 +105,7 @@ public sealed class StratosArtifactsTests
         var policy = Assert.IsType<StratosDeploymentPolicy>(Parse(StratosSamples.Json(StratosSamples.DeploymentPolicy)).Artifact);
         var first = Assert.Single(policy.NetworkPartitions);
         Assert.Equal(("network-partition-1", PartitionAlgorithm.OneAfterAnother), (first.Id, first.Algorithm));
-        Assert.Equal([("partition-1", (int?)20)], first.Partitions);
+        Assert.Equal([new StratosPolicyPartition("partition-1", 20, null)], first.Partitions);
 
         var withEngine = Assert.IsType<StratosNetworkPartition>(Parse("""
             { "id": "east", "partitions": [{ "id": "east-1", "property": [{ "name": "endpoint", "value": "tcp://10.0.0.5:2376" },

@@ -20,6 +20,11 @@ public static class AdminApi
         api.MapPost("/tenants/{tenant}/suspend", SuspendAsync).WithName("SuspendTenant")
             .WithSummary("Suspends a tenant: its users cannot sign in (their sign-ins end at once) and its applications answer a page saying so. Its members keep running.");
         api.MapPost("/tenants/{tenant}/resume", ResumeAsync).WithName("ResumeTenant").WithSummary("Resumes a suspended tenant: sign-ins and its applications work again.");
+        api.MapGet("/users", UsersAsync).WithName("ListAllUsers")
+            .WithSummary($"Every tenant's users (at most {UserDirectory.MaxListed}) with their roles and whether they are disabled: `tenant` (slug), `search` (part of the e-mail).");
+        api.MapPost("/users/{id}/disable", DisableUserAsync).WithName("DisableUser")
+            .WithSummary("Disables a user: their sign-ins end at once and they cannot sign in until enabled (not yourself).");
+        api.MapPost("/users/{id}/enable", EnableUserAsync).WithName("EnableUser").WithSummary("Enables a disabled user again.");
         api.MapGet("/audit", AuditAsync).WithName("ListAuditEntries")
             .WithSummary("Who changed what and when, newest first, with the values before and after (secrets masked): `tenant` (slug), `actor` (e-mail), " +
                 "`entity` (e.g. Application), `before` (for the next page), `limit` (default 100, at most 500).");
@@ -42,6 +47,33 @@ public static class AdminApi
         string tenant, TenantSuspensions suspensions, CancellationToken cancellationToken)
     {
         var result = await suspensions.ResumeAsync(tenant, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<UserSummary>>, ProblemHttpResult>> UsersAsync(
+        UserDirectory directory, CancellationToken cancellationToken, string? tenant = null, string? search = null)
+    {
+        if (search?.Length > 256)
+        {
+            return Failure.Validation("search", "search is at most 256 characters.").Problem();
+        }
+
+        return await directory.ListAsync(tenant, search, cancellationToken) is { } users
+            ? TypedResults.Ok(users)
+            : Failure.Validation("tenant", $"There is no tenant '{tenant}'.").Problem();
+    }
+
+    public static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> DisableUserAsync(
+        string id, UserDirectory directory, CurrentUser caller, CancellationToken cancellationToken)
+    {
+        var result = await directory.DisableAsync(id, caller.UserId, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<Ok<UserSummary>, ProblemHttpResult>> EnableUserAsync(
+        string id, UserDirectory directory, CancellationToken cancellationToken)
+    {
+        var result = await directory.EnableAsync(id, cancellationToken);
         return result.Succeeded ? TypedResults.Ok(result.Value!) : result.Failure!.Problem();
     }
 

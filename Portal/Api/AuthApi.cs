@@ -57,7 +57,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, SignInManager<PortalUser> signInManager, TenantSuspensions suspensions, CancellationToken cancellationToken)
+        LoginRequest request, SignInManager<PortalUser> signInManager, TenantSuspensions suspensions, UserDirectory directory, CancellationToken cancellationToken)
     {
         signInManager.AuthenticationScheme = IdentityConstants.BearerScheme;
         var result = await signInManager.PasswordSignInAsync(request.Email, request.Password, isPersistent: false, lockoutOnFailure: true);
@@ -70,6 +70,11 @@ public static class AuthApi
         {
             return TypedResults.Problem($"Your tenant is suspended: {reason} Ask your platform admin.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Sign-in refused.");
+        }
+
+        if (result.IsLockedOut && await directory.IsDisabledAsync(request.Email))
+        {
+            return TypedResults.Problem(UserDirectory.DisabledMessage, statusCode: StatusCodes.Status403Forbidden, title: "Sign-in refused.");
         }
 
         return TypedResults.Problem(

@@ -18,6 +18,16 @@ public static class CartridgesApi
         api.MapPost("/", RegisterAsync).WithName("RegisterCartridge")
             .WithSummary("Registers a cartridge: any image, its port and health check (platform admin).")
             .RequireAuthorization(PortalPolicies.PlatformAdmin);
+        api.MapDelete("/{name}", DeleteAsync).WithName("DeleteCartridge")
+            .WithSummary("Deletes a registered cartridge no application runs and no group holds (in use: 409 naming them; built-in ones stay; platform admin).")
+            .RequireAuthorization(PortalPolicies.PlatformAdmin);
+
+        var groups = app.MapGroup("/api/v1/cartridge-groups").WithTags("Cartridges").RequireAuthorization(PortalPolicies.ApiUser);
+        groups.MapGet("/", ListGroupsAsync).WithName("ListCartridgeGroups")
+            .WithSummary("Cartridge groups (imported from Stratos): their cartridges and startup orders.");
+        groups.MapDelete("/{name}", DeleteGroupAsync).WithName("DeleteCartridgeGroup")
+            .WithSummary("Deletes a cartridge group; applications made from it keep running and keep their startup order (platform admin).")
+            .RequireAuthorization(PortalPolicies.PlatformAdmin);
         return app;
     }
 
@@ -38,7 +48,28 @@ public static class CartridgesApi
             ? TypedResults.Created($"/api/v1/cartridges/{result.Value!.Name}", CartridgeResponse.From(result.Value))
             : result.Failure!.Problem();
     }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string name, CartridgeCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.DeleteAsync(name, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.Failure!.Problem();
+    }
+
+    public static async Task<Ok<IEnumerable<CartridgeGroupResponse>>> ListGroupsAsync(CartridgeCatalogue catalogue, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await catalogue.ListGroupsAsync(cancellationToken)).Select(g =>
+            new CartridgeGroupResponse(g.Name, g.Cartridges, [.. g.StartupOrders.Select(CartridgeGroup.Aliases)])));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteGroupAsync(
+        string name, CartridgeCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.DeleteGroupAsync(name, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.Failure!.Problem();
+    }
 }
+
+/// <summary>A cartridge group: its cartridges and its startup orders (each: aliases, first to start first).</summary>
+public sealed record CartridgeGroupResponse(string Name, IReadOnlyList<string> Cartridges, IReadOnlyList<IReadOnlyList<string>> StartupOrders);
 
 public sealed record RegisterCartridgeRequest(
     [Required, MaxLength(40)] string Name,

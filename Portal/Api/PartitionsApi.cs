@@ -26,6 +26,8 @@ public static class PartitionsApi
             .WithSummary("Asks the partition's engine for its version now and records the answer.");
         admin.MapPut("/deployment-policies/{name}", SetPolicyAsync).WithName("SetDeploymentPolicy")
             .WithSummary("Creates or replaces a deployment policy: its algorithm and its partitions in order.");
+        admin.MapDelete("/deployment-policies/{name}", DeletePolicyAsync).WithName("DeleteDeploymentPolicy")
+            .WithSummary("Deletes a deployment policy no application is placed by (one in use: 409 naming them). 'default' stays.");
 
         app.MapGroup("/api/v1/deployment-policies").WithTags("Partitions").RequireAuthorization(PortalPolicies.ApiUser)
             .MapGet("/", ListPoliciesAsync).WithName("ListDeploymentPolicies")
@@ -58,6 +60,13 @@ public static class PartitionsApi
         await catalogue.FindAsync(name, cancellationToken) is { } partition
             ? TypedResults.Ok(PartitionStatusResponse.From(await catalogue.TestAsync(partition.Id, cancellationToken)))
             : TypedResults.NotFound();
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePolicyAsync(
+        string name, PartitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.DeletePolicyAsync(name, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.Failure!.Problem();
+    }
 
     public static async Task<Ok<IEnumerable<DeploymentPolicyResponse>>> ListPoliciesAsync(PartitionCatalogue catalogue, CancellationToken cancellationToken) =>
         TypedResults.Ok((await catalogue.ListPoliciesAsync(cancellationToken)).Select(DeploymentPolicyResponse.From));

@@ -67,7 +67,11 @@ internal static class StratosStartupOrders
 
 /// <summary>One cartridge an application subscribes to: its alias becomes the portal application's name.</summary>
 public sealed record StratosSubscription(
-    string Alias, string Cartridge, int? Min, int? Max, string? DeploymentPolicy, string? AutoscalingPolicy, string? RepositoryUrl, string? Group);
+    string Alias, string Cartridge, int? Min, int? Max, string? DeploymentPolicy, string? AutoscalingPolicy, string? RepositoryUrl, string? Group)
+{
+    /// <summary>The aliases this one depends on (Stratos's <c>dependencyAliases</c>; the portal exports a link as one).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+}
 
 /// <summary>A group an application deploys: the cartridge group named, with the subscriptions of its cartridges.</summary>
 public sealed record StratosGroupSubscription(string Group, string Alias);
@@ -152,7 +156,9 @@ public sealed record StratosApplication(
             artifacts.Complete();
         }
 
-        info?.Ignore("the portal has no counterpart", "lvsVirtualIP", "dependencyAliases", "persistence", "property", "maxMembers", "minMembers");
+        var dependsOn = info?.Strings("dependencyAliases").Select(a => a.Trim()).Select(a => a.StartsWith("cartridge.", StringComparison.Ordinal) ? a["cartridge.".Length..] : a)
+            .Where(a => a.Length > 0).ToList() ?? [];
+        info?.Ignore("the portal has no counterpart", "lvsVirtualIP", "persistence", "property", "maxMembers", "minMembers");
         info?.Complete();
         cartridge.Ignore("the portal has no counterpart", "cartridgeDescription");
         cartridge.Complete();
@@ -162,7 +168,10 @@ public sealed record StratosApplication(
             return null;
         }
 
-        return new StratosSubscription(alias, type, min, max, deployment, autoscaling, string.IsNullOrEmpty(repository) ? null : repository, group);
+        return new StratosSubscription(alias, type, min, max, deployment, autoscaling, string.IsNullOrEmpty(repository) ? null : repository, group)
+        {
+            DependsOn = dependsOn,
+        };
     }
 
     /// <summary>

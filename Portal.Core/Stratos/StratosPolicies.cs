@@ -4,10 +4,27 @@ using Portal.Core.Partitions;
 
 namespace Portal.Core.Stratos;
 
-/// <summary>A Stratos autoscaling policy: its load thresholds (load average is read as CPU %).</summary>
+/// <summary>
+/// A Stratos autoscaling policy: its load thresholds (load average is read as CPU %). The portal's own settings, which
+/// Stratos has no field for, travel as extra fields (<c>evaluationIntervalSeconds</c>, ...; absent: the portal's defaults).
+/// </summary>
 public sealed record StratosAutoscalingPolicy(string Name, int? RequestsInFlight, int? MemoryPercent, int? CpuPercent) : StratosArtifact(Name)
 {
     public override StratosKind Kind => StratosKind.AutoscalingPolicy;
+
+    public double? EvaluationIntervalSeconds { get; init; }
+
+    public double? WindowSeconds { get; init; }
+
+    public double? HorizonSeconds { get; init; }
+
+    public double? ScaleUpCooldownSeconds { get; init; }
+
+    public double? ScaleDownCooldownSeconds { get; init; }
+
+    public int? ScaleDownAfter { get; init; }
+
+    public bool? Prediction { get; init; }
 
     internal static StratosAutoscalingPolicy? Read(StratosReader reader)
     {
@@ -31,7 +48,16 @@ public sealed record StratosAutoscalingPolicy(string Name, int? RequestsInFlight
         var load = Threshold("loadAverage");
         thresholds?.Complete();
         reader.Ignore("every policy is offered to every tenant", "isPublic", "description");
-        return string.IsNullOrEmpty(id) ? null : new StratosAutoscalingPolicy(id, requests, memory, load);
+        return string.IsNullOrEmpty(id) ? null : new StratosAutoscalingPolicy(id, requests, memory, load)
+        {
+            EvaluationIntervalSeconds = reader.Number("evaluationIntervalSeconds"),
+            WindowSeconds = reader.Number("windowSeconds"),
+            HorizonSeconds = reader.Number("horizonSeconds"),
+            ScaleUpCooldownSeconds = reader.Number("scaleUpCooldownSeconds"),
+            ScaleDownCooldownSeconds = reader.Number("scaleDownCooldownSeconds"),
+            ScaleDownAfter = reader.Whole("scaleDownAfter"),
+            Prediction = reader.Bool("prediction"),
+        };
     }
 
     public static JsonObject Export(AutoscalingPolicy policy)
@@ -52,7 +78,18 @@ public sealed record StratosAutoscalingPolicy(string Name, int? RequestsInFlight
             thresholds["loadAverage"] = new JsonObject { ["threshold"] = cpu };
         }
 
-        return new JsonObject { ["id"] = policy.Name, ["loadThresholds"] = thresholds };
+        return new JsonObject
+        {
+            ["id"] = policy.Name,
+            ["loadThresholds"] = thresholds,
+            ["evaluationIntervalSeconds"] = policy.EvaluationInterval.TotalSeconds,
+            ["windowSeconds"] = policy.Window.TotalSeconds,
+            ["horizonSeconds"] = policy.Horizon?.TotalSeconds,
+            ["scaleUpCooldownSeconds"] = policy.ScaleUpCooldown.TotalSeconds,
+            ["scaleDownCooldownSeconds"] = policy.ScaleDownCooldown.TotalSeconds,
+            ["scaleDownAfter"] = policy.ScaleDownAfter,
+            ["prediction"] = policy.Prediction,
+        };
     }
 }
 
@@ -166,16 +203,33 @@ public sealed record StratosDeploymentPolicy(string Name, IReadOnlyList<StratosP
         return string.IsNullOrEmpty(id) ? null : new StratosDeploymentPolicy(id, networks);
     }
 
+    private static List<List<(string NetworkPartition, string Partition, int Max, bool Burst)>> Runs(
+        List<(string NetworkPartition, string Partition, int Max, bool Burst)> partitions)
+    {
+        var runs = new List<List<(string NetworkPartition, string Partition, int Max, bool Burst)>>();
+        foreach (var partition in partitions)
+        {
+            if (runs.Count == 0 || runs[^1][0].NetworkPartition != partition.NetworkPartition)
+            {
+                runs.Add([]);
+            }
+
+            runs[^1].Add(partition);
+        }
+
+        return runs;
+    }
+
     public static JsonObject Export(string name, PartitionAlgorithm algorithm, IEnumerable<(string NetworkPartition, string Partition, int Max, bool Burst)> partitions) => new()
     {
         ["id"] = name,
-        ["networkPartitions"] = new JsonArray([.. partitions
-            .GroupBy(p => p.NetworkPartition)
-            .Select(g => (JsonNode)new JsonObject
+        // One entry per run of partitions of one network partition, so the policy's order comes back as it is.
+        ["networkPartitions"] = new JsonArray([.. Runs(partitions.ToList())
+            .Select(run => (JsonNode)new JsonObject
             {
-                ["id"] = g.Key,
+                ["id"] = run[0].NetworkPartition,
                 ["partitionAlgo"] = StratosArtifacts.AlgorithmName(algorithm),
-                ["partitions"] = new JsonArray([.. g.Select(p => (JsonNode)new JsonObject { ["id"] = p.Partition, ["partitionMax"] = p.Max, ["burst"] = p.Burst })]),
+                ["partitions"] = new JsonArray([.. run.Select(p => (JsonNode)new JsonObject { ["id"] = p.Partition, ["partitionMax"] = p.Max, ["burst"] = p.Burst })]),
             })]),
     };
 }

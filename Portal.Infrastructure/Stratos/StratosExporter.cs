@@ -100,6 +100,11 @@ public sealed class StratosExporter(PortalDbContext db)
                 info["autoscalingPolicy"] = policy;
             }
 
+            if (application.LinkedApplicationId is { } linked && all.TryGetValue(linked, out var database))
+            {
+                info["dependencyAliases"] = new JsonArray($"cartridge.{database.Name}");
+            }
+
             subscriptions.Add(new JsonObject
             {
                 ["type"] = cartridges.GetValueOrDefault(application.CartridgeId),

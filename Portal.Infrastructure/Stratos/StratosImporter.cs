@@ -73,17 +73,24 @@ public sealed class StratosImporter(
         var mapped = new List<string>();
         var warnings = new List<string>(parsed.Warnings);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var outcome = parsed.Artifact switch
+        Failure? outcome;
+        try
         {
-            StratosCartridge cartridge => await ImportAsync(cartridge, mapped, cancellationToken),
-            StratosAutoscalingPolicy policy => await ImportAsync(policy, mapped, cancellationToken),
-            StratosNetworkPartition network => await ImportAsync(network, mapped, warnings, cancellationToken),
-            StratosDeploymentPolicy policy => await ImportAsync(policy, mapped, warnings, cancellationToken),
-            StratosCartridgeGroup group => await ImportAsync(group, mapped, cancellationToken),
-            StratosApplicationPolicy policy => await ImportAsync(policy, mapped, warnings, cancellationToken),
-            StratosApplication application => await ImportAsync(application, mapped, warnings, cancellationToken),
-            _ => throw new ArgumentOutOfRangeException(nameof(parsed), parsed.Artifact.Kind, "Not an artifact kind the portal imports."),
-        };
+            outcome = await ApplyAsync(parsed.Artifact, mapped, warnings, cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException)
+        {
+            // A race with another change (a name taken, a policy deleted meanwhile): nothing of the import is kept.
+            await transaction.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("artifact", "Something the artifact names was changed meanwhile; nothing was imported. Try again.");
+        }
+        catch
+        {
+            db.ChangeTracker.Clear(); // a page's long-lived context must not save the half of it later
+            throw;
+        }
+
         if (outcome is { } failure)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -94,6 +101,19 @@ public sealed class StratosImporter(
         await transaction.CommitAsync(cancellationToken);
         return new StratosImportReport(parsed.Artifact.Kind, parsed.Artifact.Name, mapped, warnings);
     }
+
+    private async Task<Failure?> ApplyAsync(StratosArtifact artifact, List<string> mapped, List<string> warnings, CancellationToken cancellationToken) =>
+        artifact switch
+        {
+            StratosCartridge cartridge => await ImportAsync(cartridge, mapped, cancellationToken),
+            StratosAutoscalingPolicy policy => await ImportAsync(policy, mapped, cancellationToken),
+            StratosNetworkPartition network => await ImportAsync(network, mapped, warnings, cancellationToken),
+            StratosDeploymentPolicy policy => await ImportAsync(policy, mapped, warnings, cancellationToken),
+            StratosCartridgeGroup group => await ImportAsync(group, mapped, cancellationToken),
+            StratosApplicationPolicy policy => await ImportAsync(policy, mapped, warnings, cancellationToken),
+            StratosApplication application => await ImportAsync(application, mapped, warnings, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(artifact), artifact.Kind, "Not an artifact kind the portal imports."),
+        };
 
     private async Task<Failure?> ImportAsync(StratosCartridge artifact, List<string> mapped, CancellationToken cancellationToken)
     {
@@ -120,12 +140,16 @@ public sealed class StratosImporter(
 
     private async Task<Failure?> ImportAsync(StratosAutoscalingPolicy artifact, List<string> mapped, CancellationToken cancellationToken)
     {
+        // What the artifact does not say keeps its value (an existing policy's, else the portal's default).
         var existing = await autoscaling.GetPolicyAsync(artifact.Name, cancellationToken);
-        var input = existing is null
-            ? new AutoscalingPolicyInput(artifact.Name, artifact.CpuPercent, artifact.MemoryPercent, artifact.RequestsInFlight)
-            : new AutoscalingPolicyInput(artifact.Name, artifact.CpuPercent, artifact.MemoryPercent, artifact.RequestsInFlight,
-                existing.EvaluationInterval.TotalSeconds, existing.Window.TotalSeconds, existing.Horizon?.TotalSeconds,
-                existing.ScaleUpCooldown.TotalSeconds, existing.ScaleDownCooldown.TotalSeconds, existing.ScaleDownAfter, existing.Prediction);
+        var input = new AutoscalingPolicyInput(artifact.Name, artifact.CpuPercent, artifact.MemoryPercent, artifact.RequestsInFlight,
+            artifact.EvaluationIntervalSeconds ?? existing?.EvaluationInterval.TotalSeconds,
+            artifact.WindowSeconds ?? existing?.Window.TotalSeconds,
+            artifact.HorizonSeconds ?? existing?.Horizon?.TotalSeconds,
+            artifact.ScaleUpCooldownSeconds ?? existing?.ScaleUpCooldown.TotalSeconds,
+            artifact.ScaleDownCooldownSeconds ?? existing?.ScaleDownCooldown.TotalSeconds,
+            artifact.ScaleDownAfter ?? existing?.ScaleDownAfter,
+            artifact.Prediction ?? existing?.Prediction);
         var result = existing is null
             ? await autoscaling.CreatePolicyAsync(input, cancellationToken)
             : await autoscaling.UpdatePolicyAsync(artifact.Name, input, cancellationToken);
@@ -324,7 +348,22 @@ public sealed class StratosImporter(
         var categories = await db.Cartridges.ToDictionaryAsync(c => c.Name, c => c.Category, cancellationToken);
         var data = artifact.Subscriptions.Where(s => categories.GetValueOrDefault(s.Cartridge) == CartridgeCategory.Data).ToList();
         var startAfter = artifact.StartAfter(groups, warnings);
-        var order = StartupOrder([.. artifact.Subscriptions.OrderBy(s => data.Contains(s) ? 0 : 1)], startAfter);
+
+        // A framework uses the database it names (dependencyAliases), else the only one it starts after.
+        var links = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var subscription in artifact.Subscriptions.Where(s => !data.Contains(s)))
+        {
+            var named = data.Where(d => subscription.DependsOn.Contains(d.Alias)).ToList();
+            var before = data.Where(d => startAfter[subscription.Alias].Contains(d.Alias)).ToList();
+            if ((named.Count > 0 ? named : before) is { Count: 1 } only)
+            {
+                links[subscription.Alias] = only[0].Alias;
+            }
+        }
+
+        var dependencies = startAfter.ToDictionary(p => p.Key,
+            p => (IReadOnlyList<string>)[.. p.Value.Concat(links.TryGetValue(p.Key, out var link) ? [link] : []).Distinct()], StringComparer.Ordinal);
+        var order = StartupOrder([.. artifact.Subscriptions.OrderBy(s => data.Contains(s) ? 0 : 1)], dependencies);
         if (order is null)
         {
             return Failure.Validation("dependencies", "The startup orders go round in a circle: no application could start first.");
@@ -350,7 +389,7 @@ public sealed class StratosImporter(
                 }
             }
 
-            var link = !isData && data.Count == 1 ? data[0].Alias : null;
+            var link = links.GetValueOrDefault(subscription.Alias);
             var created = await applications.CreateAsync(
                 new CreateApplication(subscription.Alias, subscription.Cartridge, min, max, link is null ? null : [link],
                     subscription.DeploymentPolicy, AutoscalingPolicy: autoscalingPolicy, StartAfter: startAfter[subscription.Alias]),
@@ -385,9 +424,9 @@ public sealed class StratosImporter(
             }
         }
 
-        if (data.Count > 1)
+        foreach (var unlinked in artifact.Subscriptions.Where(s => !data.Contains(s) && !links.ContainsKey(s.Alias) && data.Count > 0))
         {
-            warnings.Add($"{data.Count} data cartridges ({string.Join(", ", data.Select(d => d.Alias))}): none is linked (an application links to one database); link them on the applications' pages.");
+            warnings.Add($"{unlinked.Alias}: linked to no database (it neither names one in dependencyAliases nor starts after exactly one); link it on its page if it uses one.");
         }
 
         return null;

@@ -68,9 +68,13 @@ public sealed class UserDirectory(PortalDbContext db, UserManager<PortalUser> us
             return Failure.Conflict("id", "You cannot disable yourself: ask another platform admin.");
         }
 
-        await users.SetLockoutEnabledAsync(user, true);
-        await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
-        await users.UpdateSecurityStampAsync(user); // every sign-in of theirs ends
+        if (!(await users.SetLockoutEnabledAsync(user, true)).Succeeded
+            || !(await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue)).Succeeded
+            || !(await users.UpdateSecurityStampAsync(user)).Succeeded) // every sign-in of theirs ends
+        {
+            return Failure.Conflict("id", $"{user.Email} was changed meanwhile; try again.");
+        }
+
         await AuditAsync(user, disabled: true, cancellationToken);
         return await SummaryAsync(user, cancellationToken);
     }
@@ -82,14 +86,21 @@ public sealed class UserDirectory(PortalDbContext db, UserManager<PortalUser> us
             return Failure.NotFound($"There is no user '{id}'.");
         }
 
-        await users.SetLockoutEndDateAsync(user, null);
-        await users.ResetAccessFailedCountAsync(user);
+        if (!(await users.SetLockoutEndDateAsync(user, null)).Succeeded || !(await users.ResetAccessFailedCountAsync(user)).Succeeded)
+        {
+            return Failure.Conflict("id", $"{user.Email} was changed meanwhile; try again.");
+        }
+
         await AuditAsync(user, disabled: false, cancellationToken);
         return await SummaryAsync(user, cancellationToken);
     }
 
-    /// <summary>Whether the user with <paramref name="email"/> was disabled by a platform admin (not merely locked out for a while).</summary>
-    public async Task<bool> IsDisabledAsync(string email) => await users.FindByEmailAsync(email) is { } user && IsDisabled(user);
+    /// <summary>
+    /// Whether the user with <paramref name="email"/> was disabled by a platform admin (not merely locked out for a
+    /// while). Told only to whoever knows their password: nobody else learns that the account exists.
+    /// </summary>
+    public async Task<bool> IsDisabledAsync(string email, string password) =>
+        await users.FindByEmailAsync(email) is { } user && IsDisabled(user) && await users.CheckPasswordAsync(user, password);
 
     private static bool IsDisabled(PortalUser user) => user.LockoutEnd is { } end && end.Year >= 9999;
 
@@ -103,6 +114,8 @@ public sealed class UserDirectory(PortalDbContext db, UserManager<PortalUser> us
     private async Task<UserSummary> SummaryAsync(PortalUser user, CancellationToken cancellationToken)
     {
         var slug = await db.Tenants.Where(t => t.Id == user.TenantId).Select(t => t.Slug).SingleAsync(cancellationToken);
-        return (await ListAsync(slug, user.Email, cancellationToken))!.Single(u => u.Id == user.Id);
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where ur.UserId == user.Id select r.Name!)
+            .ToListAsync(cancellationToken);
+        return new UserSummary(user.Id, user.Email ?? user.UserName ?? "", slug, [.. roles.Order(StringComparer.Ordinal)], user.CreatedAt, IsDisabled(user));
     }
 }

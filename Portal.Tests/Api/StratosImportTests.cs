@@ -107,6 +107,22 @@ public sealed class StratosImportTests(PostgresPortalFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task The_single_cartridge_sample_becomes_one_autoscaled_application()
+    {
+        using var ops = await PlatformWithSamplesAsync();
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("single"));
+
+        var report = await ImportAsync(tenant, StratosSamples.Text(StratosSamples.SingleCartridgeApp));
+
+        Assert.Equal(["my-php (php) → application 'my-php': 1 to 5 members, autoscaled by 'autoscaling-policy-1', deployment policy 'deployment-policy-1'"],
+            Texts(report, "mapped"));
+        var php = await (await tenant.GetAsync("/api/v1/applications/my-php")).JsonAsync();
+        Assert.Equal((1, 5, "autoscaling-policy-1"), (php.GetProperty("minMembers").GetInt32(), php.GetProperty("maxMembers").GetInt32(), php.GetProperty("autoscalingPolicy").GetString()));
+        Assert.Empty(php.GetProperty("startAfter").EnumerateArray());
+        Assert.Empty(php.GetProperty("links").EnumerateArray());
+    }
+
+    [Fact]
     public async Task An_application_import_is_all_or_nothing()
     {
         using var ops = await PlatformWithSamplesAsync();
@@ -149,18 +165,56 @@ public sealed class StratosImportTests(PostgresPortalFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Exported_platform_artifacts_import_back_to_the_same_thing()
+    public async Task Exported_platform_artifacts_import_back_to_the_same_thing_once_deleted()
     {
-        using var ops = await PlatformWithSamplesAsync();
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        var id = Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new
+        {
+            name = $"kv-{id}", displayName = "Key-value store", version = "7.2", category = "data", image = "redis:7.2", containerPort = 6379,
+            healthCheck = "tcp", cpuLimit = 0.25, memoryLimitMb = 128, persistencePath = "/data", exportedVariables = new[] { "REDIS_URL" },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/autoscaling-policies", new
+        {
+            name = $"calm-{id}", cpuPercent = 60, requestsInFlight = 15, evaluationIntervalSeconds = 10, windowSeconds = 120,
+            horizonSeconds = 30, scaleUpCooldownSeconds = 20, scaleDownCooldownSeconds = 90, scaleDownAfter = 4, prediction = false,
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/spread-{id}", new
+        {
+            algorithm = "oneAfterAnother",
+            partitions = new object[] { new { partition = "local", maxMembers = 3 } },
+        })).StatusCode);
+        await ImportAsync(ops, $$"""{ "name": "pair-{{id}}", "cartridges": ["kv-{{id}}", "php"], "dependencies": { "startupOrders": ["cartridge.kv,cartridge.web"] } }""");
 
-        foreach (var (kind, name) in new[] { ("deploymentPolicy", "deployment-policy-1"), ("autoscalingPolicy", "autoscaling-policy-1"), ("cartridgeGroup", "mysql-php-group"), ("networkPartition", "local"), ("cartridge", "tomcat") })
+        foreach (var (kind, name, path) in new[]
+                 {
+                     ("cartridge", $"kv-{id}", $"/api/v1/cartridges/kv-{id}"),
+                     ("autoscalingPolicy", $"calm-{id}", $"/api/v1/autoscaling-policies/calm-{id}"),
+                     ("deploymentPolicy", $"spread-{id}", $"/api/v1/admin/deployment-policies/spread-{id}"),
+                     ("cartridgeGroup", $"pair-{id}", $"/api/v1/cartridge-groups/pair-{id}"),
+                 })
         {
             var exported = await ops.GetStringAsync($"/api/v1/export/stratos/{kind}/{name}");
+            if (kind == "cartridge")
+            {
+                Assert.Equal(HttpStatusCode.NoContent, (await ops.DeleteAsync($"/api/v1/cartridge-groups/pair-{id}")).StatusCode); // the group holds it
+            }
+
+            Assert.Equal(HttpStatusCode.NoContent, (await ops.DeleteAsync(path)).StatusCode);
             var report = await ImportAsync(ops, exported);
             Assert.Equal((kind, name), (report.GetProperty("kind").GetString(), report.GetProperty("name").GetString()));
             Assert.DoesNotContain(Texts(report, "warnings"), w => w.Contains("unknown field", StringComparison.Ordinal));
             Assert.Equal(exported, await ops.GetStringAsync($"/api/v1/export/stratos/{kind}/{name}"));
+            if (kind == "cartridge")
+            {
+                await ImportAsync(ops, $$"""{ "name": "pair-{{id}}", "cartridges": ["kv-{{id}}", "php"], "dependencies": { "startupOrders": ["cartridge.kv,cartridge.web"] } }""");
+            }
         }
+
+        var kv = await (await ops.GetAsync($"/api/v1/cartridges/kv-{id}")).JsonAsync();
+        Assert.Equal(("tcp", "/data", 128), (kv.GetProperty("healthCheck").GetString(), kv.GetProperty("persistencePath").GetString(), kv.GetProperty("memoryLimitMb").GetInt32()));
+        var calm = await (await ops.GetAsync($"/api/v1/autoscaling-policies/calm-{id}")).JsonAsync();
+        Assert.Equal((4, false), (calm.GetProperty("scaleDownAfter").GetInt32(), calm.GetProperty("prediction").GetBoolean()));
 
         var local = JsonDocument.Parse(await ops.GetStringAsync("/api/v1/export/stratos/networkPartition/local")).RootElement;
         var property = local.GetProperty("partitions")[0].GetProperty("property")[0];

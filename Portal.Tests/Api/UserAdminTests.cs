@@ -40,6 +40,12 @@ public sealed class UserAdminTests(PostgresPortalFixture fixture) : IClassFixtur
             Assert.Equal("A platform admin has disabled your account. Ask them to enable it again.", (await login.JsonAsync()).GetProperty("detail").GetString());
         }
 
+        using (var guess = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "Not-the-Passw0rd" }))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, guess.StatusCode); // whoever lacks the password is not told the account is disabled
+            Assert.DoesNotContain("disabled", (await guess.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
         Assert.Equal(HttpStatusCode.OK, (await ops.PostAsync($"/api/v1/admin/users/{id}/enable", null)).StatusCode);
         using var again = await fixture.Portal.SignInAsync(email, ApiClient.Password);
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/applications")).StatusCode);

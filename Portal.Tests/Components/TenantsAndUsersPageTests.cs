@@ -74,7 +74,7 @@ public sealed class TenantsAndUsersPageTests : AutoscalingComponentContext
         page.WaitForAssertion(() => Assert.Equal("Disabled", TextOf(page, "user-state")), Patience);
         using (var scope = Services.CreateScope())
         {
-            Assert.True(await scope.ServiceProvider.GetRequiredService<UserDirectory>().IsDisabledAsync(user.Email!));
+            Assert.True(await scope.ServiceProvider.GetRequiredService<UserDirectory>().IsDisabledAsync(user.Email!, "Passw0rd-Long"));
         }
 
         page.Find("[data-testid=user-enable]").Click();

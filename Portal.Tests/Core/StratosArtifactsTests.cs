@@ -133,7 +133,8 @@ public sealed class StratosArtifactsTests
         Assert.Equal(["my-mysql", "my-php"], wordpress.Subscriptions.Select(s => s.Alias));
         var php = wordpress.Subscriptions[1];
         Assert.Equal(new StratosSubscription("my-php", "php", 2, 5, "deployment-policy-1", "autoscaling-policy-1",
-            "https://github.com/imesh/stratos-php-applications.git", "mysql-php-group"), php);
+            "https://github.com/imesh/stratos-php-applications.git", "mysql-php-group") { DependsOn = php.DependsOn }, php);
+        Assert.Empty(php.DependsOn);
         var stored = new CartridgeGroup { Name = group.Name, Cartridges = [.. group.Cartridges], StartupOrders = [.. group.StartupOrders.Select(CartridgeGroup.Order)] };
         var warnings = new List<string>();
         var after = wordpress.StartAfter(new Dictionary<string, CartridgeGroup> { [stored.Name] = stored }, warnings);
@@ -181,16 +182,32 @@ public sealed class StratosArtifactsTests
         Assert.Equal("This autoscaling policy has no 'id': the portal names what it imports by it.", result.Failure!.Message);
     }
 
-    [Fact]
-    public void An_exported_cartridge_reads_back_to_the_same_definition_without_warnings_about_its_image()
+    [Theory]
+    [InlineData("mysql")]
+    [InlineData("php")]
+    [InlineData("redis")]
+    public void An_exported_cartridge_reads_back_to_the_same_definition(string name)
     {
-        var cartridge = Cartridge.From(BuiltInCartridges.All.Single(c => c.Name == "mysql"), builtIn: true, DateTimeOffset.UnixEpoch);
-        var parsed = Parse(StratosCartridge.Export(cartridge).ToJsonString());
-        var definition = Assert.IsType<StratosCartridge>(parsed.Artifact).ToDefinition();
+        var definition = name switch
+        {
+            "redis" => new CartridgeDefinition
+            {
+                Name = "redis", DisplayName = "Redis 7", Version = "7.2", Category = CartridgeCategory.Framework, Image = "redis:7.2", ContainerPort = 6379,
+                HealthCheck = HealthCheckKind.Tcp, HealthCheckPath = null, CpuLimit = 0.25, MemoryLimitMb = 128, PersistencePath = "/data",
+            },
+            _ => BuiltInCartridges.All.Single(c => c.Name == name),
+        };
+        var cartridge = Cartridge.From(definition, builtIn: false, DateTimeOffset.UnixEpoch);
 
-        Assert.Equal((cartridge.Name, cartridge.Image, cartridge.ContainerPort, cartridge.Category, cartridge.HealthCheck),
-            (definition.Name, definition.Image, definition.ContainerPort, definition.Category, definition.HealthCheck));
-        Assert.DoesNotContain(parsed.Warnings, w => w.Contains("image", StringComparison.OrdinalIgnoreCase));
+        var parsed = Parse(StratosCartridge.Export(cartridge).ToJsonString());
+        var back = Cartridge.From(Assert.IsType<StratosCartridge>(parsed.Artifact).ToDefinition(), builtIn: false, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal(
+            (cartridge.Name, cartridge.DisplayName, cartridge.Version, cartridge.Category, cartridge.Image, cartridge.ContainerPort, cartridge.HealthCheck,
+                cartridge.HealthCheckPath, cartridge.CpuLimit, cartridge.MemoryLimitMb, cartridge.PersistencePath, string.Join(",", cartridge.ExportedVariables)),
+            (back.Name, back.DisplayName, back.Version, back.Category, back.Image, back.ContainerPort, back.HealthCheck,
+                back.HealthCheckPath, back.CpuLimit, back.MemoryLimitMb, back.PersistencePath, string.Join(",", back.ExportedVariables)));
+        Assert.DoesNotContain(parsed.Warnings, w => w.Contains("image", StringComparison.OrdinalIgnoreCase) || w.Contains("volume", StringComparison.Ordinal));
     }
 
     private static ParsedStratosArtifact Parse(string json)

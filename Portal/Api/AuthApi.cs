@@ -72,7 +72,7 @@ public static class AuthApi
                 statusCode: StatusCodes.Status403Forbidden, title: "Sign-in refused.");
         }
 
-        if (result.IsLockedOut && await directory.IsDisabledAsync(request.Email))
+        if (result.IsLockedOut && await directory.IsDisabledAsync(request.Email, request.Password))
         {
             return TypedResults.Problem(UserDirectory.DisabledMessage, statusCode: StatusCodes.Status403Forbidden, title: "Sign-in refused.");
         }

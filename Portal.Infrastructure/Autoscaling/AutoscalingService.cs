@@ -5,6 +5,7 @@ using Portal.Core.Autoscaling;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
 using Portal.Core.Tenancy;
+using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Persistence;
 using Portal.Infrastructure.Tenancy;
 
@@ -95,11 +96,7 @@ public sealed class AutoscalingService(PortalDbContext db, TenantQuotas quotas, 
         }
 
         // Every tenant's applications: only platform admins delete policies.
-        var users = await (from a in db.Applications.IgnoreQueryFilters()
-                           join t in db.Tenants on a.TenantId equals t.Id
-                           where a.AutoscalingPolicyId == policy.Id
-                           orderby t.Slug, a.Name
-                           select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+        var users = await db.ApplicationsAcrossTenantsAsync(a => a.AutoscalingPolicyId == policy.Id, cancellationToken);
         if (users.Count > 0)
         {
             return Failure.Conflict("name", $"'{name}' scales {users.Count} application(s): {string.Join(", ", users.Take(20))}. "

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
+using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Cartridges;
@@ -62,11 +63,7 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
         }
 
         // Every tenant's applications: only platform admins delete cartridges.
-        var users = await (from a in db.Applications.IgnoreQueryFilters()
-                           join t in db.Tenants on a.TenantId equals t.Id
-                           where a.CartridgeId == cartridge.Id
-                           orderby t.Slug, a.Name
-                           select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+        var users = await db.ApplicationsAcrossTenantsAsync(a => a.CartridgeId == cartridge.Id, cancellationToken);
         if (users.Count > 0)
         {
             return Failure.Conflict("name", $"'{name}' runs {users.Count} application(s): {string.Join(", ", users.Take(20))}. Delete them first.");

@@ -5,6 +5,7 @@ using Portal.Core.Applications;
 using Portal.Core.Common;
 using Portal.Core.Partitions;
 using Portal.Infrastructure.Docker;
+using Portal.Infrastructure.Applications;
 using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Partitions;
@@ -206,11 +207,7 @@ public sealed class PartitionCatalogue(
         }
 
         // Every tenant's applications: only platform admins delete policies.
-        var users = await (from a in db.Applications.IgnoreQueryFilters()
-                           join t in db.Tenants on a.TenantId equals t.Id
-                           where a.DeploymentPolicyId == policy.Id
-                           orderby t.Slug, a.Name
-                           select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+        var users = await db.ApplicationsAcrossTenantsAsync(a => a.DeploymentPolicyId == policy.Id, cancellationToken);
         if (users.Count > 0)
         {
             return Failure.Conflict("name", $"'{name}' places {users.Count} application(s): {string.Join(", ", users.Take(20))}. Delete them first.");

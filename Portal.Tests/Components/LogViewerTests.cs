@@ -83,7 +83,7 @@ public sealed class LogViewerTests : BunitContext
     }
 
     [Fact]
-    public void Paused_it_keeps_the_screen_still_counts_what_comes_and_shows_it_on_resume()
+    public async Task Paused_it_keeps_the_screen_still_counts_what_comes_and_shows_it_on_resume()
     {
         var viewer = RenderViewer();
         Write(A, LogStream.Stdout, "one");
@@ -92,11 +92,12 @@ public sealed class LogViewerTests : BunitContext
         viewer.Find("button[data-testid=logs-pause]").Click();
         Write(A, LogStream.Stdout, "two");
         Write(B, LogStream.Stderr, "three");
-        // What the button says is the view's count; rendered here, not left to the render loop (the other tests show that live).
+        // What the button says is the view's count; rendered here, not left to the render loop (the other tests show that
+        // live). The wait yields its thread: the lines reach the view on a pool thread, which a busy test host may be short of.
         var deadline = DateTime.UtcNow + Patience;
         while (!viewer.Find("button[data-testid=logs-pause]").TextContent.Contains("Resume (2 new)", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
-            Thread.Sleep(50);
+            await Task.Delay(50, Xunit.TestContext.Current.CancellationToken);
             viewer.Render();
         }
 

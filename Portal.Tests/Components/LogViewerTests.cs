@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components.Pages.Applications;
@@ -89,7 +90,10 @@ public sealed class LogViewerTests : BunitContext
         Write(A, LogStream.Stdout, "one");
         Shows(viewer, "one");
 
-        viewer.Find("button[data-testid=logs-pause]").Click();
+        // The click is dispatched through the renderer, which the render loop may hold at that moment: the lines are
+        // written once the pause took effect, or they would be on the frozen screen (and none held).
+        await viewer.Find("button[data-testid=logs-pause]").ClickAsync(new MouseEventArgs());
+        viewer.WaitForAssertion(() => Assert.Equal("true", viewer.Find("button[data-testid=logs-pause]").GetAttribute("data-paused")), Patience);
         Write(A, LogStream.Stdout, "two");
         Write(B, LogStream.Stderr, "three");
         // What the button says is the view's count; rendered here, not left to the render loop (the other tests show that
@@ -104,7 +108,7 @@ public sealed class LogViewerTests : BunitContext
         Assert.Contains("Resume (2 new)", viewer.Find("button[data-testid=logs-pause]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["one"], Texts(viewer));
 
-        viewer.Find("button[data-testid=logs-pause]").Click();
+        await viewer.Find("button[data-testid=logs-pause]").ClickAsync(new MouseEventArgs());
         Shows(viewer, "one", "two", "three");
         Assert.Contains("Pause", viewer.Find("button[data-testid=logs-pause]").TextContent, StringComparison.Ordinal);
     }

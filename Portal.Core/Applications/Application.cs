@@ -37,6 +37,12 @@ public sealed class Application : ITenantOwned
     public Guid? LinkedApplicationId { get; set; }
 
     /// <summary>
+    /// Counts the changes to what its members start with that come from no release (linking or unlinking a database):
+    /// members started with an older revision are replaced by new ones, as in a rollout, without dropping requests.
+    /// </summary>
+    public int Revision { get; set; }
+
+    /// <summary>
     /// The tenant's applications this one starts after (a cartridge group's startup order): none of its members
     /// start until each of them has an Active member.
     /// </summary>
@@ -47,6 +53,12 @@ public sealed class Application : ITenantOwned
     /// run there (a member elsewhere would start on an empty volume).
     /// </summary>
     public Guid? DataPartitionId { get; set; }
+
+    /// <summary>
+    /// A data application's schema: SQL its database runs once, when it is created (first start on an empty volume).
+    /// Put in each member at <see cref="ApplicationRules.SchemaPath"/>; a member on existing data ignores it.
+    /// </summary>
+    public string? Schema { get; set; }
 
     /// <summary>A data application's <see cref="DatabaseCredentials"/>, encrypted (never stored or logged in clear).</summary>
     public string? ProtectedCredentials { get; set; }

@@ -4,13 +4,23 @@ using Portal.Core.Common;
 namespace Portal.Core.Applications;
 
 /// <summary>What a tenant asks for when creating or scaling an application.</summary>
-public sealed record ApplicationRequest(string Name, CartridgeCategory Category, int MinMembers, int MaxMembers, IReadOnlyList<string> Links);
+public sealed record ApplicationRequest(
+    string Name, CartridgeCategory Category, int MinMembers, int MaxMembers, IReadOnlyList<string> Links, string? Schema = null);
 
 /// <summary>The rules of applications: names, member bounds, links. Messages name their field (camelCase).</summary>
 public static class ApplicationRules
 {
     /// <summary>The most members one application may ask for.</summary>
     public const int MaxMembersLimit = 20;
+
+    /// <summary>The longest schema a data application may be given (characters of SQL).</summary>
+    public const int MaxSchemaLength = 64 * 1024;
+
+    /// <summary>
+    /// Where a data application's schema is put in its member before the member starts: the directory the official
+    /// database images (MySQL, MariaDB, PostgreSQL) and the built-in MySQL cartridge run once, when they create the database.
+    /// </summary>
+    public const string SchemaPath = "/docker-entrypoint-initdb.d/portal-schema.sql";
 
     /// <summary>
     /// Problems of <paramref name="request"/>, by field. <paramref name="dataApplications"/> are the tenant's data
@@ -35,6 +45,11 @@ public static class ApplicationRules
         else if (request.MaxMembers < request.MinMembers || request.MaxMembers > MaxMembersLimit)
         {
             errors["maxMembers"] = [$"Max members must be between min members and {MaxMembersLimit}."];
+        }
+
+        if (CheckSchema(request.Schema, request.Category) is { } schemaError)
+        {
+            errors["schema"] = [schemaError];
         }
 
         var links = request.Links ?? [];
@@ -63,6 +78,27 @@ public static class ApplicationRules
         }
 
         return errors;
+    }
+
+    /// <summary>What is wrong with a schema (SQL run once when a data application's database is created); null when fine or none.</summary>
+    public static string? CheckSchema(string? schema, CartridgeCategory category)
+    {
+        if (string.IsNullOrWhiteSpace(schema))
+        {
+            return null;
+        }
+
+        if (category != CartridgeCategory.Data)
+        {
+            return "Only a data application takes a schema: it runs once, when its database is created.";
+        }
+
+        if (schema.Length > MaxSchemaLength)
+        {
+            return $"A schema is at most {MaxSchemaLength / 1024} KiB of SQL; this one is {schema.Length / 1024.0:0.#} KiB. Load bigger data from your application.";
+        }
+
+        return schema.Contains('\0', StringComparison.Ordinal) ? "A schema is SQL text; this one holds a NUL character." : null;
     }
 
     /// <summary>Whether <paramref name="members"/> is a size the application may be scaled to; the message says why not.</summary>

@@ -51,7 +51,8 @@ public sealed record ApplicationDetails(
     RepositoryView? Repository = null,
     ReleaseView? Release = null,
     string? AutoscalingPolicy = null,
-    IReadOnlyList<string>? StartAfter = null);
+    IReadOnlyList<string>? StartAfter = null,
+    string? Schema = null);
 
 /// <summary>How the router serves an application: its tenant (part of its host name), custom domains, algorithm, stickiness.</summary>
 public sealed record ApplicationRouting(

@@ -128,6 +128,9 @@ public sealed record MemberSpec
     /// own volume there (named after tenant and application, so no other tenant can ever mount it); it outlives members.
     /// </summary>
     public string? PersistencePath { get; init; }
+
+    /// <summary>Text files (absolute path → UTF-8 content, readable by every user) put in the container before it starts.</summary>
+    public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A portal container as the engine reports it.</summary>

@@ -16,6 +16,9 @@ public sealed class Member : ITenantOwned
     /// <summary>The release it runs (null: the cartridge's own image).</summary>
     public Guid? ReleaseId { get; init; }
 
+    /// <summary>The application's <see cref="Application.Revision"/> it was started with.</summary>
+    public int Revision { get; init; }
+
     /// <summary>The Docker container, once created.</summary>
     public string? ContainerId { get; private set; }
 

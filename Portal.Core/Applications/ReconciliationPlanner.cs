@@ -3,7 +3,8 @@ using Portal.Core.Partitions;
 namespace Portal.Core.Applications;
 
 /// <summary>A member as the database knows it.</summary>
-public sealed record KnownMember(Guid MemberId, MemberState State, Guid PartitionId, DateTimeOffset CreatedAt, Guid? ReleaseId = null);
+public sealed record KnownMember(
+    Guid MemberId, MemberState State, Guid PartitionId, DateTimeOffset CreatedAt, Guid? ReleaseId = null, int Revision = 0);
 
 /// <summary>What one reconciliation pass sees of a cluster.</summary>
 public sealed record ClusterSnapshot
@@ -27,6 +28,9 @@ public sealed record ClusterSnapshot
 
     /// <summary>The release members should run (null: the cartridge's image). Members of any other are outdated.</summary>
     public Guid? Release { get; init; }
+
+    /// <summary>The application's revision (see <see cref="Application.Revision"/>): members of an older one are outdated too.</summary>
+    public int Revision { get; init; }
 }
 
 public abstract record ReconcileAction;
@@ -52,12 +56,16 @@ public sealed record CannotPlace(int Missing) : ReconcileAction;
 /// <summary>
 /// Desired state against what runs: one pass of flow 2 (reconcile), as data. Members on partitions that did not
 /// answer are left alone (a partition being unreachable is no proof that its containers died).
-/// A rollout is the same plan: members of another release than <see cref="ClusterSnapshot.Release"/> are outdated;
+/// A rollout is the same plan: members of another release than <see cref="ClusterSnapshot.Release"/>, or of another
+/// <see cref="ClusterSnapshot.Revision"/> of the application (a link changed), are outdated;
 /// the desired number of the release's members start next to them (placed as if the outdated ones were not there),
 /// and the outdated ones are drained only once that many of the new ones are Active. Until then they serve.
 /// </summary>
 public static class ReconciliationPlanner
 {
+    /// <summary>Why a member whose container exited faulted (the reconciler adds the container's last line of output).</summary>
+    public const string ContainerStopped = "Its container stopped.";
+
     public static IReadOnlyList<ReconcileAction> Plan(ClusterSnapshot snapshot)
     {
         var actions = new List<ReconcileAction>();
@@ -77,7 +85,7 @@ public static class ReconciliationPlanner
             actions.Add(member.State == MemberState.Draining
                 ? new TerminateMember(member.MemberId) // it was going anyway
                 : new FaultMember(member.MemberId,
-                    containersByMember[member.MemberId].Any() ? "Its container stopped." : "Its container is gone."));
+                    containersByMember[member.MemberId].Any() ? ContainerStopped : "Its container is gone."));
         }
 
         var owners = snapshot.Members
@@ -89,9 +97,9 @@ public static class ReconciliationPlanner
             .Select(c => new RemoveContainer(c.PartitionId, c.Container.ContainerId)));
 
         // Members of another release go once enough of this release's members serve (below); the rest is about these.
-        var current = snapshot.Members.Where(m => m.ReleaseId == snapshot.Release).ToList();
+        var current = snapshot.Members.Where(m => m.ReleaseId == snapshot.Release && m.Revision == snapshot.Revision).ToList();
         var outdated = snapshot.Members
-            .Where(m => m.ReleaseId != snapshot.Release && MemberLifecycle.CountsTowardsDesired(m.State)
+            .Where(m => (m.ReleaseId != snapshot.Release || m.Revision != snapshot.Revision) && MemberLifecycle.CountsTowardsDesired(m.State)
                         && !ended.Contains(m.MemberId) && answered.Contains(m.PartitionId))
             .ToList();
 

@@ -21,7 +21,7 @@ namespace Portal.Infrastructure.Applications;
 public sealed record CreateApplication(
     string Name, string Cartridge, int? MinMembers, int? MaxMembers, IReadOnlyList<string>? Links, string? DeploymentPolicy,
     LoadBalancingAlgorithm? LoadBalancing = null, bool? StickySessions = null, string? AutoscalingPolicy = null,
-    IReadOnlyList<string>? StartAfter = null);
+    IReadOnlyList<string>? StartAfter = null, string? Schema = null);
 
 /// <summary>
 /// A tenant's applications: create, list, read, scale, delete. Every query goes through the tenant filter, so a
@@ -79,7 +79,7 @@ public sealed class ApplicationService(
                                       where c.Category == CartridgeCategory.Data
                                       select new { a.Id, a.Name }).ToListAsync(cancellationToken);
         var errors = ApplicationRules.Validate(
-            new ApplicationRequest(request.Name, cartridge.Category, min, max, links),
+            new ApplicationRequest(request.Name, cartridge.Category, min, max, links, request.Schema),
             dataApplications.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
         if (errors.Count > 0)
         {
@@ -118,6 +118,7 @@ public sealed class ApplicationService(
             StickySessions = request.StickySessions ?? false,
             LinkedApplicationId = links.Count == 1 ? dataApplications.Single(a => a.Name == links[0]).Id : null,
             StartAfter = [.. predecessors.Select(p => p.Id)],
+            Schema = string.IsNullOrWhiteSpace(request.Schema) ? null : request.Schema,
             ProtectedCredentials = cartridge.Category == CartridgeCategory.Data
                 ? Credentials.Protect(protection, DatabaseCredentials.Generate(request.Name))
                 : null,
@@ -201,7 +202,8 @@ public sealed class ApplicationService(
             repository is null ? null : RepositoryView.Of(repository),
             release is null ? null : ReleaseView.Of(release, application.ReleaseId),
             autoscaling,
-            startAfter);
+            startAfter,
+            application.Schema);
     }
 
     /// <summary>Sets how the router spreads the application's requests; the router follows within a second.</summary>
@@ -224,6 +226,60 @@ public sealed class ApplicationService(
         if (await db.SaveChangesAsync(cancellationToken) > 0)
         {
             topology.Changed();
+        }
+
+        return (await GetAsync(name, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Links the application to one of the tenant's data applications (<paramref name="database"/>), or unlinks it (null).
+    /// A change starts a new <see cref="Application.Revision"/>: its members are replaced by ones started with the new
+    /// DB_* variables (or none), the old ones serving until the new ones are Active, as in a rollout.
+    /// </summary>
+    public async Task<Result<ApplicationDetails>> SetLinkAsync(string name, string? database, CancellationToken cancellationToken)
+    {
+        var row = await (from a in db.Applications
+                         join c in db.Cartridges on a.CartridgeId equals c.Id
+                         where a.Name == name
+                         select new { Application = a, c.Category }).SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return Failure.NotFound($"You have no application named '{name}'.");
+        }
+
+        var application = row.Application;
+        Guid? target = null;
+        if (!string.IsNullOrEmpty(database))
+        {
+            var dataApplications = await (from a in db.Applications
+                                          join c in db.Cartridges on a.CartridgeId equals c.Id
+                                          where c.Category == CartridgeCategory.Data
+                                          select new { a.Id, a.Name }).ToListAsync(cancellationToken);
+            var errors = ApplicationRules.Validate(
+                new ApplicationRequest(name, row.Category, application.MinMembers, application.MaxMembers, [database]),
+                dataApplications.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
+            if (errors.TryGetValue("links", out var linkErrors))
+            {
+                return Failure.Validation("database", linkErrors[0]);
+            }
+
+            target = dataApplications.Single(a => a.Name == database).Id;
+        }
+
+        if (application.LinkedApplicationId == target)
+        {
+            return (await GetAsync(name, cancellationToken))!;
+        }
+
+        application.LinkedApplicationId = target;
+        application.Revision++;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Failure.Conflict("database", $"'{database}' or '{name}' was deleted or changed meanwhile; try again.");
         }
 
         return (await GetAsync(name, cancellationToken))!;

@@ -241,12 +241,13 @@ public sealed partial class Reconciler(
         {
             ClusterId = application.ClusterId,
             DesiredMembers = application.DesiredMembers,
-            Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt, m.ReleaseId))],
+            Members = [.. members.Where(m => m.State != MemberState.Faulted).Select(m => new KnownMember(m.Id, m.State, m.PartitionId, m.CreatedAt, m.ReleaseId, m.Revision))],
             Containers = containers,
             Partitions = slots,
             Answered = pass.Observed.Keys.ToHashSet(),
             Algorithm = policy.Algorithm,
             Release = application.TargetReleaseId,
+            Revision = application.Revision,
         };
 
         // Faults of another release's members say nothing about this one's (a deploy is how a crash loop gets fixed).
@@ -266,7 +267,10 @@ public sealed partial class Reconciler(
             switch (action)
             {
                 case FaultMember fault:
-                    Fault(application, members.Single(m => m.Id == fault.MemberId), fault.Reason, now);
+                    var faulted = members.Single(m => m.Id == fault.MemberId);
+                    Fault(application, faulted, fault.Reason == ReconciliationPlanner.ContainerStopped
+                        ? await StoppedBecauseAsync(pass, faulted, cancellationToken)
+                        : fault.Reason, now);
                     break;
                 case RemoveContainer remove:
                     using (var call = Bounded(CallTimeout, cancellationToken))
@@ -440,6 +444,7 @@ public sealed partial class Reconciler(
                 ApplicationId = application.Id,
                 PartitionId = partitionId,
                 ReleaseId = release?.Id,
+                Revision = application.Revision,
                 CreatedAt = clock.GetUtcNow(),
             };
             pass.Db.Members.Add(member);
@@ -462,6 +467,9 @@ public sealed partial class Reconciler(
                 MemoryLimitMb = cartridge.MemoryLimitMb,
                 NetworkAlias = application.Name,
                 PersistencePath = cartridge.PersistencePath,
+                Files = string.IsNullOrWhiteSpace(application.Schema)
+                    ? new Dictionary<string, string>()
+                    : new Dictionary<string, string> { [ApplicationRules.SchemaPath] = application.Schema },
             }));
         }
 
@@ -571,6 +579,31 @@ public sealed partial class Reconciler(
         member.MoveTo(MemberState.Terminated, clock.GetUtcNow());
         failedChecks.TryRemove(member.Id, out _);
         LogMember(application.Name, member.Id, MemberState.Terminated);
+    }
+
+    /// <summary>
+    /// "Its container stopped", with the container's last line of output when it said anything (a crashing server's
+    /// or a failing schema's error, which the tenant then reads on the application's page without opening the logs).
+    /// </summary>
+    private async Task<string> StoppedBecauseAsync(Pass pass, Member member, CancellationToken cancellationToken)
+    {
+        if (member.ContainerId is not { } containerId)
+        {
+            return ReconciliationPlanner.ContainerStopped;
+        }
+
+        try
+        {
+            using var call = Bounded(CallTimeout, cancellationToken);
+            var lines = await pass.Runtime(member.PartitionId).LogsAsync(containerId, 5, call.Token);
+            return lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) is { } last
+                ? $"Its container stopped. Its last output: {last.Trim()}"
+                : ReconciliationPlanner.ContainerStopped;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        {
+            return ReconciliationPlanner.ContainerStopped; // the output is a courtesy: never what stops a pass
+        }
     }
 
     private void Fault(Application application, Member member, string reason, DateTimeOffset now)

@@ -85,11 +85,15 @@ internal static class AuditTrail
         };
     }
 
+    /// <summary>The most characters of one value the log keeps (a long text is cut, its length said).</summary>
+    private const int LongestValue = 2000;
+
     /// <summary>A value as the log writes it: simple values as they are, lists of text as arrays, anything else as its text (a save never fails for its log).</summary>
     private static object? Plain(object? value) => value switch
     {
         double d when !double.IsFinite(d) => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
         float f when !float.IsFinite(f) => f.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        string { Length: > LongestValue } text => $"{text[..LongestValue]}… ({text.Length} characters)", // a schema, say
         null or string or bool or Guid or DateTime or DateTimeOffset or DateOnly or TimeSpan or Enum or decimal => value,
         _ when value.GetType().IsPrimitive => value,
         IEnumerable<string> texts => texts.ToArray(),

@@ -1,5 +1,7 @@
+using System.Formats.Tar;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Portal.Core.Applications;
@@ -85,6 +87,7 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
 
         try
         {
+            await PutFilesAsync(created.ID, spec.Files, cancellationToken);
             await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken);
         }
         catch
@@ -369,6 +372,47 @@ public sealed class DockerContainerRuntime(IDockerClient docker, Guid installati
         {
             throw new ArgumentException("A variable's value contains NUL.", nameof(spec));
         }
+
+        if (spec.Files.Keys.FirstOrDefault(p => !p.StartsWith('/') || p.EndsWith('/') || p.Split('/').Contains("..")) is { } path)
+        {
+            throw new ArgumentException($"'{path}' is not an absolute path of a file.", nameof(spec));
+        }
+    }
+
+    /// <summary>Writes text files into a created container (one tar archive extracted at its root), readable by every user.</summary>
+    private async Task PutFilesAsync(string containerId, IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Directory = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        using var archive = new MemoryStream();
+        await using (var tar = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var directories = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (path, content) in files)
+            {
+                var parts = path.TrimStart('/').Split('/');
+                for (var depth = 1; depth < parts.Length; depth++)
+                {
+                    var directory = string.Join('/', parts[..depth]) + "/";
+                    if (directories.Add(directory))
+                    {
+                        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, directory) { Mode = Directory }, cancellationToken);
+                    }
+                }
+
+                using var data = new MemoryStream(Encoding.UTF8.GetBytes(content));
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, path.TrimStart('/')) { Mode = Readable, DataStream = data },
+                    cancellationToken);
+            }
+        }
+
+        archive.Position = 0;
+        await docker.Containers.ExtractArchiveToContainerAsync(containerId, new ContainerPathStatParameters { Path = "/" }, archive, cancellationToken);
     }
 
     /// <summary>The application's own volume, labelled so it can be found (and removed with the application) later.</summary>

@@ -24,6 +24,7 @@ public sealed class ApplicationsApiTests(PostgresPortalFixture fixture) : IClass
             Assert.Equal(HttpStatusCode.NotFound, (await b.GetAsync($"/api/v1/applications/{name}")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await b.PostAsJsonAsync($"/api/v1/applications/{name}/scale", new { members = 1 })).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await b.DeleteAsync($"/api/v1/applications/{name}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await b.PutAsJsonAsync($"/api/v1/applications/{name}/link", new { database = (string?)null })).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await a.GetAsync($"/api/v1/applications/{name}")).StatusCode);
         }
 
@@ -38,6 +39,47 @@ public sealed class ApplicationsApiTests(PostgresPortalFixture fixture) : IClass
         await b.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
         var own = await b.CreateApplicationAsync(new { name = "shop", cartridge = "php", links = new[] { "db" } });
         Assert.Equal(["db"], own.GetProperty("links").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal(["db"], (await (await a.GetAsync("/api/v1/applications/shop")).JsonAsync()).GetProperty("links").EnumerateArray()
+            .Select(l => l.GetString()));
+    }
+
+    [Fact]
+    public async Task An_application_is_linked_later_and_unlinked_only_to_its_tenants_databases()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("later"));
+        await tenant.CreateApplicationAsync(new { name = "shop", cartridge = "php" });
+        await tenant.CreateApplicationAsync(new { name = "api", cartridge = "php" });
+        await tenant.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
+
+        (string Application, object Body, string Message)[] refused =
+        [
+            ("shop", new { database = "api" }, "'api' is not a data application of your tenant."),
+            ("shop", new { database = "nowhere" }, "'nowhere' is not a data application of your tenant."),
+            ("shop", new { database = "shop" }, "An application cannot link to itself."),
+            ("db", new { database = "db" }, "A data application does not link to other applications."),
+        ];
+        foreach (var (application, body, message) in refused)
+        {
+            using var response = await tenant.PutAsJsonAsync($"/api/v1/applications/{application}/link", body);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{body}: {(int)response.StatusCode}");
+            Assert.Equal(message, (await response.JsonAsync()).GetProperty("errors").GetProperty("database")[0].GetString());
+        }
+
+        using (var linked = await tenant.PutAsJsonAsync("/api/v1/applications/shop/link", new { database = "db" }))
+        {
+            Assert.Equal(["db"], (await linked.JsonAsync()).GetProperty("links").EnumerateArray().Select(l => l.GetString()));
+        }
+
+        Assert.Equal(["shop"], (await (await tenant.GetAsync("/api/v1/applications/db")).JsonAsync()).GetProperty("linkedBy").EnumerateArray()
+            .Select(l => l.GetString()));
+        Assert.Equal(HttpStatusCode.Conflict, (await tenant.DeleteAsync("/api/v1/applications/db")).StatusCode); // linked: kept
+
+        using (var unlinked = await tenant.PutAsJsonAsync("/api/v1/applications/shop/link", new { database = (string?)null }))
+        {
+            Assert.Empty((await unlinked.JsonAsync()).GetProperty("links").EnumerateArray());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync("/api/v1/applications/db")).StatusCode);
     }
 
     [Fact]
@@ -59,6 +101,8 @@ public sealed class ApplicationsApiTests(PostgresPortalFixture fixture) : IClass
             (new { name = "shop", cartridge = "php", deploymentPolicy = "nowhere" }, "deploymentPolicy", 400),
             (new { name = "web", cartridge = "php" }, "name", 409),
             (new { cartridge = "php" }, "name", 400),
+            (new { name = "shop", cartridge = "php", schema = "CREATE TABLE t (id INT);" }, "schema", 400),
+            (new { name = "data", cartridge = "mysql", schema = new string('-', 64 * 1024 + 1) }, "schema", 400),
         ];
         foreach (var (body, field, status) in cases)
         {

@@ -15,20 +15,33 @@ namespace Portal.Tests.Applications;
 public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IClassFixture<RuntimePortalFixture>
 {
     [Fact]
-    public async Task A_PHP_application_linked_to_a_MySQL_application_reads_from_it()
+    public async Task A_PHP_application_linked_later_to_a_MySQL_application_reads_from_it()
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("acme"));
 
         var clock = Stopwatch.StartNew();
+        var shop = await tenant.CreateApplicationAsync(new { name = "shop", cartridge = "php", minMembers = 2, maxMembers = 3 });
         var db = await tenant.CreateApplicationAsync(new { name = "db", cartridge = "mysql" });
         Assert.Equal("mysql", db.GetProperty("cartridge").GetString());
         Assert.Equal(1, db.GetProperty("desiredMembers").GetInt32());
-        var shop = await tenant.CreateApplicationAsync(new { name = "shop", cartridge = "php", minMembers = 2, maxMembers = 3, links = new[] { "db" } });
-        Assert.Equal(["db"], shop.GetProperty("links").EnumerateArray().Select(l => l.GetString()));
-
         db = await tenant.WaitUntilRunningAsync("db", 1);
-        shop = await tenant.WaitUntilRunningAsync("shop", 2);
+        var unlinked = (await tenant.WaitUntilRunningAsync("shop", 2)).MemberIds();
         TestContext.Current.TestOutputHelper?.WriteLine($"db (mysql) and shop (php, 2 members) were all Active {clock.Elapsed.TotalSeconds:0.0} s after being created");
+        var before = await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(unlinked[0])).ID);
+        Assert.DoesNotContain(before.Config.Env, e => e.StartsWith("DB_", StringComparison.Ordinal));
+
+        // Linked afterwards: the members are replaced by ones started with the database's variables.
+        clock.Restart();
+        using (var link = await tenant.PutAsJsonAsync("/api/v1/applications/shop/link", new { database = "db" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+            Assert.Equal(["db"], (await link.JsonAsync()).GetProperty("links").EnumerateArray().Select(l => l.GetString()));
+        }
+
+        shop = await tenant.WaitForAsync("shop", a => a.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("state").GetString() == "active") == 2
+                                                       && !a.MemberIds().Intersect(unlinked).Any(), seconds: 90);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Linked: both members replaced in {clock.Elapsed.TotalSeconds:0.0} s");
+        db = await tenant.WaitUntilRunningAsync("db", 1);
         Assert.Equal(["shop"], db.GetProperty("linkedBy").EnumerateArray().Select(l => l.GetString()));
         foreach (var member in shop.GetProperty("members").EnumerateArray())
         {
@@ -114,7 +127,7 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
         var fault = Assert.Single(after.GetProperty("recentlyFaulted").EnumerateArray());
         Assert.Equal(victim, fault.GetProperty("id").GetString());
         Assert.Equal("faulted", fault.GetProperty("state").GetString());
-        Assert.Equal("Its container stopped.", fault.GetProperty("faultReason").GetString());
+        Assert.StartsWith("Its container stopped.", fault.GetProperty("faultReason").GetString(), StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine($"A killed member was replaced by an Active one in {clock.Elapsed.TotalSeconds:0.0} s");
 
         // The dead container is removed, not left behind.
@@ -123,21 +136,43 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     }
 
     [Fact]
-    public async Task A_databases_data_survives_its_member_being_replaced()
+    public async Task A_database_runs_its_schema_once_and_its_data_survives_its_member_being_replaced()
     {
         using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("vault"));
-        await tenant.CreateApplicationAsync(new { name = "vault", cartridge = "mysql" });
+        const string Schema = """
+            -- the shop's catalogue
+            CREATE TABLE notes (id INT AUTO_INCREMENT PRIMARY KEY, body VARCHAR(40) NOT NULL UNIQUE);
+            INSERT INTO notes (body) VALUES ('seeded');
+            """;
+        var created = await tenant.CreateApplicationAsync(new { name = "vault", cartridge = "mysql", schema = Schema });
+        Assert.Equal(Schema, created.GetProperty("schema").GetString());
         var first = (await tenant.WaitUntilRunningAsync("vault", 1)).MemberIds()[0];
         const string Client = "mariadb -h 127.0.0.1 -u\"$DB_USER\" -p\"$DB_PASSWORD\" \"$DB_NAME\" -N -e";
         var container = (await fixture.ContainerOfAsync(first)).ID;
-        await fixture.ExecAsync(container, $"{Client} \"CREATE TABLE notes (body VARCHAR(40)); INSERT INTO notes VALUES ('kept')\"");
+        Assert.Equal("seeded", (await fixture.ExecAsync(container, $"{Client} \"SELECT body FROM notes\"")).Trim());
+        await fixture.ExecAsync(container, $"{Client} \"INSERT INTO notes (body) VALUES ('kept')\"");
 
+        // The replacement starts on the same volume: the data is there and the schema is not run again (its INSERT
+        // would fail on the unique body, stopping the member).
         await fixture.Docker.Containers.KillContainerAsync(container, new ContainerKillParameters());
         var replaced = await tenant.WaitForAsync("vault", a =>
             a.GetProperty("activeMembers").GetInt32() == 1 && !a.MemberIds().Contains(first), seconds: 30);
 
         var again = (await fixture.ContainerOfAsync(replaced.MemberIds()[0])).ID;
-        Assert.Equal("kept", (await fixture.ExecAsync(again, $"{Client} \"SELECT body FROM notes\"")).Trim());
+        Assert.Equal("seeded\nkept", (await fixture.ExecAsync(again, $"{Client} \"SELECT body FROM notes ORDER BY id\"")).Trim());
+    }
+
+    [Fact]
+    public async Task A_schema_that_fails_stops_the_member_with_the_databases_error_on_the_application()
+    {
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("typo"));
+        await tenant.CreateApplicationAsync(new { name = "db", cartridge = "mysql", schema = "CREATE TABLE ok (id INT);\nCREATE TABEL broken (id INT);" });
+
+        var failed = await tenant.WaitForAsync("db", a => a.GetProperty("recentlyFaulted").GetArrayLength() > 0, seconds: 90);
+        var reason = failed.GetProperty("recentlyFaulted")[0].GetProperty("faultReason").GetString()!;
+        Assert.StartsWith("Its container stopped. Its last output:", reason, StringComparison.Ordinal);
+        Assert.Contains("portal-schema.sql failed: ERROR 1064 (42000) at line 2", reason, StringComparison.Ordinal);
+        Assert.Equal(0, failed.GetProperty("activeMembers").GetInt32());
     }
 
     [Fact]

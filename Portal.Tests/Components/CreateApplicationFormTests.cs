@@ -95,6 +95,29 @@ public sealed class CreateApplicationFormTests : BunitContext
         var request = Assert.Single(submitted);
         Assert.Equal(("db2", "mysql", 1, 1), (request.Name, request.Cartridge, request.MinMembers, request.MaxMembers));
         Assert.Empty(request.Links!);
+        Assert.Null(request.Schema);
+    }
+
+    [Fact]
+    public async Task A_data_application_may_be_given_a_schema_which_a_framework_one_is_not_asked_for()
+    {
+        var form = RenderForm();
+        await PickAsync(form, "Cartridge", "php");
+        Assert.Empty(form.FindAll("[data-testid=application-schema]"));
+
+        await PickAsync(form, "Cartridge", "mysql");
+        form.Find("input[data-testid=application-name]").Change("catalog");
+        form.Find("textarea[data-testid=application-schema]").Change(new string('x', 64 * 1024 + 1));
+        form.Find("form").Submit();
+
+        Assert.StartsWith("A schema is at most 64 KiB of SQL", ErrorUnder(form, "application-schema"), StringComparison.Ordinal);
+        Assert.Empty(submitted);
+
+        const string Schema = "CREATE TABLE products (id INT PRIMARY KEY, name VARCHAR(80));\nINSERT INTO products VALUES (1, 'Tea');";
+        form.Find("textarea[data-testid=application-schema]").Change(Schema);
+        form.Find("form").Submit();
+
+        Assert.Equal(("catalog", "mysql", Schema), (Assert.Single(submitted).Name, submitted[0].Cartridge, submitted[0].Schema));
     }
 
     [Fact]

@@ -39,6 +39,20 @@ public sealed class ApplicationRulesTests
         Assert.Contains(field, Check(new ApplicationRequest("shop", CartridgeCategory.Framework, min, max, [])).Keys);
 
     [Fact]
+    public void Only_a_data_application_takes_a_schema_of_at_most_64_KiB_of_text()
+    {
+        Assert.Empty(Check(new ApplicationRequest("db2", CartridgeCategory.Data, 1, 1, [], "CREATE TABLE t (id INT);")));
+        Assert.Empty(Check(new ApplicationRequest("shop", CartridgeCategory.Framework, 1, 1, [], "  \n")));
+        Assert.Equal(["Only a data application takes a schema: it runs once, when its database is created."],
+            Check(new ApplicationRequest("shop", CartridgeCategory.Framework, 1, 1, [], "CREATE TABLE t (id INT);"))["schema"]);
+        Assert.Empty(Check(new ApplicationRequest("db2", CartridgeCategory.Data, 1, 1, [], new string('x', ApplicationRules.MaxSchemaLength))));
+        Assert.StartsWith("A schema is at most 64 KiB of SQL",
+            Check(new ApplicationRequest("db2", CartridgeCategory.Data, 1, 1, [], new string('x', ApplicationRules.MaxSchemaLength + 1)))["schema"][0],
+            StringComparison.Ordinal);
+        Assert.Contains("NUL", Check(new ApplicationRequest("db2", CartridgeCategory.Data, 1, 1, [], "SELECT 1;\0"))["schema"][0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Links_go_only_to_the_tenants_data_applications_once()
     {
         var errors = Check(new ApplicationRequest("shop", CartridgeCategory.Framework, 1, 1, ["shop", "elsewhere", "db", "db"]))["links"];

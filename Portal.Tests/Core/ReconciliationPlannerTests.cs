@@ -37,6 +37,28 @@ public sealed class ReconciliationPlannerTests
     }
 
     [Fact]
+    public void After_a_link_changed_the_members_of_the_older_revision_serve_until_as_many_new_ones_are_active()
+    {
+        KnownMember a = Member(P1), b = Member(P2);
+        var relinked = Snapshot(2, [a, b], [Container(a), Container(b)]) with { Revision = 1 };
+
+        // The new revision's members start beside the old ones, which keep serving.
+        var plan = ReconciliationPlanner.Plan(relinked);
+        Assert.Equal(2, plan.OfType<StartMember>().Count());
+        Assert.DoesNotContain(plan, action => action is DrainMember or TerminateMember);
+
+        // One new member Active, one starting: still not.
+        KnownMember c = Member(P1) with { Revision = 1 }, d = Member(P2, MemberState.Starting) with { Revision = 1 };
+        plan = ReconciliationPlanner.Plan(relinked with { Members = [a, b, c, d], Containers = [Container(a), Container(b), Container(c), Container(d)] });
+        Assert.Empty(plan);
+
+        // Both Active: the old ones are drained, nothing more starts.
+        d = d with { State = MemberState.Active };
+        plan = ReconciliationPlanner.Plan(relinked with { Members = [a, b, c, d], Containers = [Container(a), Container(b), Container(c), Container(d)] });
+        Assert.Equal([new DrainMember(a.MemberId), new DrainMember(b.MemberId)], plan);
+    }
+
+    [Fact]
     public void Members_on_a_partition_the_policy_dropped_are_replaced_in_the_policy_and_then_go()
     {
         var dropped = new PartitionSlot(Guid.Parse("00000000-0000-0000-0000-0000000000d1"), 2);

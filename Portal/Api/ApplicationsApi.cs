@@ -28,6 +28,9 @@ public static class ApplicationsApi
             .WithSummary("Sets how many members run (between the application's min and max).");
         api.MapPut("/{name}/routing", SetRoutingAsync).WithName("SetApplicationRouting")
             .WithSummary("Sets how the router spreads requests: roundRobin or leastRequests, and sticky sessions (a cookie).");
+        api.MapPut("/{name}/link", SetLinkAsync).WithName("SetApplicationLink")
+            .WithSummary("Links the application to a data application of yours (database: its name) or unlinks it (database: null); "
+                         + "its members are replaced by ones with the new DB_* variables, without dropping requests.");
         api.MapDelete("/{name}", DeleteAsync).WithName("DeleteApplication")
             .WithSummary("Deletes an application, its members and, for a data application, its data (tenant admin).")
             .RequireAuthorization(PortalPolicies.TenantAdmin);
@@ -58,7 +61,7 @@ public static class ApplicationsApi
 
         var result = await applications.CreateAsync(
             new CreateApplication(request.Name, request.Cartridge, request.MinMembers, request.MaxMembers, request.Links, request.DeploymentPolicy,
-                request.LoadBalancing, request.StickySessions, request.AutoscalingPolicy, request.StartAfter),
+                request.LoadBalancing, request.StickySessions, request.AutoscalingPolicy, request.StartAfter, request.Schema),
             cancellationToken);
         if (!result.Succeeded)
         {
@@ -106,6 +109,13 @@ public static class ApplicationsApi
         return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value, http)) : result.Failure!.Problem();
     }
 
+    public static async Task<Results<Ok<ApplicationResponse>, ProblemHttpResult>> SetLinkAsync(
+        string name, LinkRequest request, ApplicationService applications, IOptions<RouterOptions> router, HttpRequest http, CancellationToken cancellationToken)
+    {
+        var result = await applications.SetLinkAsync(name, request.Database, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(ApplicationResponse.From(result.Value!, router.Value, http)) : result.Failure!.Problem();
+    }
+
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         string name, ApplicationService applications, CancellationToken cancellationToken)
     {
@@ -125,9 +135,13 @@ public sealed record CreateApplicationRequest(
     bool? StickySessions,
     RepositoryRequest? Repository,
     [MaxLength(40)] string? AutoscalingPolicy = null,
-    [MaxLength(8)] List<string>? StartAfter = null);
+    [MaxLength(8)] List<string>? StartAfter = null,
+    string? Schema = null);
 
 public sealed record ScaleRequest([Required] int? Members);
+
+/// <summary>The data application to link to; null (or absent) to unlink.</summary>
+public sealed record LinkRequest([MaxLength(40)] string? Database);
 
 public sealed record RoutingRequest([Required] LoadBalancingAlgorithm? LoadBalancing, bool? StickySessions);
 
@@ -145,7 +159,8 @@ public sealed record ApplicationResponse(
     int MinMembers, int MaxMembers, int DesiredMembers, int ActiveMembers, IReadOnlyList<string> Links,
     IReadOnlyList<string> LinkedBy, string DeploymentPolicy, IReadOnlyList<MemberResponse> Members,
     IReadOnlyList<MemberResponse> RecentlyFaulted, RoutingResponse Routing, RepositoryResponse? Repository,
-    WebhookResponse? Webhook, CurrentReleaseResponse? Release, string? AutoscalingPolicy, IReadOnlyList<string> StartAfter, DateTimeOffset CreatedAt)
+    WebhookResponse? Webhook, CurrentReleaseResponse? Release, string? AutoscalingPolicy, IReadOnlyList<string> StartAfter, string? Schema,
+    DateTimeOffset CreatedAt)
 {
     /// <summary>The application; <paramref name="webhookSecret"/> only right after it was made (linking, regenerating).</summary>
     public static ApplicationResponse From(ApplicationDetails d, RouterOptions router, HttpRequest http, string? webhookSecret = null)
@@ -160,6 +175,7 @@ public sealed record ApplicationResponse(
             d.Release is { } release ? CurrentReleaseResponse.From(release) : null,
             d.AutoscalingPolicy,
             d.StartAfter ?? [],
+            d.Schema,
             s.CreatedAt);
     }
 }

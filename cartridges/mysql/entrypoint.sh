@@ -3,7 +3,8 @@
 #
 # First start (empty /var/lib/mysql): initialize the datadir, start a temporary server on the unix
 # socket only (--skip-networking, so TCP 3306 stays closed), create $DB_NAME and '$DB_USER'@'%'
-# identified by $DB_PASSWORD with all privileges on that database, stop it.
+# identified by $DB_PASSWORD with all privileges on that database, run the *.sql files of
+# /docker-entrypoint-initdb.d in it (the application's schema), stop it.
 # Every start: exec mariadbd (PID 1) listening on 0.0.0.0:3306.
 #
 # root@localhost and mysql@localhost authenticate only through the unix socket as the matching OS
@@ -16,6 +17,7 @@ SOCKET=/run/mysqld/mysqld.sock
 PIDFILE=/run/mysqld/mysqld.pid
 MARK_STARTED="$DATADIR/.cartridge-init-started"
 MARK_DONE="$DATADIR/.cartridge-init-done"
+INITDB_DIR=/docker-entrypoint-initdb.d
 
 log() { printf '%s [cartridge-entrypoint] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -113,6 +115,17 @@ initialize() {
 	GRANT ALL PRIVILEGES ON $(sql_ident "$DB_NAME").* TO $(sql_string "$DB_USER")@'%';
 	FLUSH PRIVILEGES;
 	SQL
+
+    # The application's schema (and any other *.sql put there), run once, in its database, in name order. A script
+    # that fails stops the first start with MariaDB's message (file and line): the member never serves half a schema.
+    local script output
+    for script in "$INITDB_DIR"/*.sql; do
+        [ -f "$script" ] || continue
+        log "running ${script##*/} in database $DB_NAME"
+        if ! output="$(mariadb --protocol=socket --socket="$SOCKET" --user=mysql --batch "$DB_NAME" <"$script" 2>&1)"; then
+            die "${script##*/} failed: ${output##*$'\n'}"
+        fi
+    done
 
     log "stopping temporary server"
     stop_temp_server

@@ -16,6 +16,7 @@ internal sealed class ApplicationEntityTypeConfiguration : IEntityTypeConfigurat
         builder.Property(a => a.Name).HasMaxLength(40);
         builder.Property(a => a.ProtectedCredentials).HasMaxLength(2000);
         builder.Property(a => a.Problem).HasMaxLength(1000);
+        builder.Property(a => a.Schema).HasMaxLength(ApplicationRules.MaxSchemaLength);
         builder.Property(a => a.LoadBalancing).HasConversion<string>().HasMaxLength(20);
         builder.HasOne<Cartridge>().WithMany().HasForeignKey(a => a.CartridgeId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<DeploymentPolicy>().WithMany().HasForeignKey(a => a.DeploymentPolicyId).OnDelete(DeleteBehavior.Restrict);

@@ -237,6 +237,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Schema")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
                     b.PrimitiveCollection<List<Guid>>("StartAfter")
                         .IsRequired()
                         .HasColumnType("uuid[]");
@@ -327,6 +334,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");

@@ -225,6 +225,13 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Schema")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("StartAfter")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -315,6 +322,9 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<Guid?>("ReleaseId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");

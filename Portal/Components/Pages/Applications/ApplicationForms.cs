@@ -27,6 +27,9 @@ public sealed class NewApplicationModel : IValidatableObject
     /// <summary>The data application to link to; empty for none.</summary>
     public string Link { get; set; } = "";
 
+    /// <summary>A data application's schema: SQL its database runs once, when it is created (empty for none).</summary>
+    public string Schema { get; set; } = "";
+
     /// <summary>How the router spreads the application's requests (not asked for data applications).</summary>
     public LoadBalancingAlgorithm LoadBalancing { get; set; } = LoadBalancingAlgorithm.RoundRobin;
 
@@ -51,16 +54,20 @@ public sealed class NewApplicationModel : IValidatableObject
             (MinMembers, MaxMembers, Link) = (1, 1, "");
             (LoadBalancing, StickySessions) = (LoadBalancingAlgorithm.RoundRobin, false);
         }
+        else
+        {
+            Schema = ""; // only a data application takes one
+        }
     }
 
     public CreateApplication ToRequest() => new(
         Name, Cartridge, MinMembers, MaxMembers, Links(), DeploymentPolicy: null,
-        IsData ? null : LoadBalancing, IsData ? null : StickySessions);
+        IsData ? null : LoadBalancing, IsData ? null : StickySessions, Schema: IsData && !string.IsNullOrWhiteSpace(Schema) ? Schema : null);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var errors = new Dictionary<string, string[]>(
-            ApplicationRules.Validate(new ApplicationRequest(Name, Category, MinMembers, MaxMembers, Links()), DataApplications));
+            ApplicationRules.Validate(new ApplicationRequest(Name, Category, MinMembers, MaxMembers, Links(), Schema), DataApplications));
         if (string.IsNullOrWhiteSpace(Name))
         {
             errors["name"] = ["Name the application."];
@@ -81,6 +88,7 @@ public sealed class NewApplicationModel : IValidatableObject
     {
         "name" or "cartridge" => true,
         "minMembers" or "maxMembers" or "links" or "loadBalancing" or "stickySessions" => !IsData,
+        "schema" => IsData,
         _ => false,
     };
 

@@ -28,9 +28,9 @@ public sealed class PortalServer : IAsyncLifetime
     private TestDatabase? database;
 
     /// <summary>The platform admin seeded at first start (for tests of the admin console).</summary>
-    public string AdminEmail { get; } = "platform-admin@example.test";
+    public string AdminEmail { get; private set; } = "platform-admin@example.test";
 
-    public string AdminPassword { get; } = "Adm1n-Passw0rd";
+    public string AdminPassword { get; private set; } = "Adm1n-Passw0rd";
 
     /// <summary>For example <c>http://127.0.0.1:41234/</c> (with the trailing slash).</summary>
     public Uri BaseUrl { get; private set; } = default!;
@@ -42,6 +42,15 @@ public sealed class PortalServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // scripts/demo.sh runs the demo against the portal it started (and leaves running): nothing to start here.
+        if (Environment.GetEnvironmentVariable("PORTAL_E2E_URL") is { Length: > 0 } running)
+        {
+            BaseUrl = new Uri(running.EndsWith('/') ? running : running + "/");
+            RouterPort = int.Parse(Required("PORTAL_E2E_ROUTER_PORT"), System.Globalization.CultureInfo.InvariantCulture);
+            (AdminEmail, AdminPassword) = (Required("PORTAL_E2E_ADMIN_EMAIL"), Required("PORTAL_E2E_ADMIN_PASSWORD"));
+            return;
+        }
+
         var portalDll = FindPortalDll();
         Directory.CreateDirectory(RepoPaths.ResultsDirectory);
         log = new StreamWriter(LogPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true };
@@ -95,6 +104,10 @@ public sealed class PortalServer : IAsyncLifetime
             log = null;
         }
     }
+
+    private static string Required(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+        ? value
+        : throw new InvalidOperationException($"PORTAL_E2E_URL is set, so {variable} must be too.");
 
     private static string FindPortalDll()
     {

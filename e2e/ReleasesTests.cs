@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Portal.E2E.Support;
 using static Microsoft.Playwright.Assertions;
@@ -16,15 +11,11 @@ namespace Portal.E2E;
 public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser) : PortalTest(server, browser)
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Deployed = new() { Timeout = 120_000 };
-    private string? repository;
+    private GitRepository? repository;
 
     public override async ValueTask DisposeAsync()
     {
-        if (repository is not null)
-        {
-            Directory.Delete(repository, recursive: true);
-        }
-
+        repository?.Dispose();
         await base.DisposeAsync();
     }
 
@@ -36,13 +27,9 @@ public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser
         await admin.SignInAsync(Server.AdminEmail, Server.AdminPassword, "platform");
         await admin.EnsureBuiltInImagesAsync();
 
-        repository = Directory.CreateTempSubdirectory("portal-e2e-git-").FullName;
-        var origin = Path.Combine(repository, "origin.git");
-        var work = Path.Combine(repository, "work");
-        await GitAsync(repository, "init", "--quiet", "--bare", "--initial-branch=main", origin);
-        await GitAsync(repository, "init", "--quiet", "--initial-branch=main", work);
-        await GitAsync(work, "remote", "add", "origin", origin);
-        await CommitAsync(work, "First version", "<?php echo 'Hello from the first version';");
+        repository = await GitRepository.CreateAsync();
+        var origin = repository.Origin;
+        await CommitAsync(repository, "First version", "<?php echo 'Hello from the first version';");
 
         var page = await NewPageAsync();
         var slug = Unique.Slug("deploy");
@@ -74,28 +61,19 @@ public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser
 
         var visitor = await NewPageAsync();
         var site = $"http://site.{slug}.apps.localhost:{Server.RouterPort}/";
-        await ExpectServedAsync(visitor, site, "Hello from the first version");
+        await Visitors.ExpectServedAsync(visitor, site, "Hello from the first version");
         await ScreenshotAsync(visitor, "first-version-through-the-router");
 
         // A push, announced by a signed webhook as GitHub sends it: release #2 shows its steps and goes live.
-        var second = await CommitAsync(work, "Second version", "<?php echo 'Hello from the second version';");
-        using (var hooks = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Server.BaseUrl })
-        {
-            var body = JsonSerializer.SerializeToUtf8Bytes(new { @ref = "refs/heads/main", after = second, pusher = new { name = "dev" } });
-            using var push = new HttpRequestMessage(HttpMethod.Post, $"/hooks/git/{slug}/site") { Content = new ByteArrayContent(body) };
-            push.Headers.Add("X-GitHub-Event", "push");
-            push.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
-            push.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
-            using var response = await hooks.SendAsync(push);
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
+        var second = await CommitAsync(repository, "Second version", "<?php echo 'Hello from the second version';");
+        await Visitors.PushAsync(Server.BaseUrl, slug, "site", secret, second);
 
         await Expect(page.GetByTestId("release-row-2")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await ScreenshotAsync(page, "release-2-in-progress");
         await Expect(page.GetByTestId("release-state-2")).ToHaveAttributeAsync("data-state", "Succeeded", Deployed);
         await Expect(page.GetByTestId("release-row-2")).ToContainTextAsync(second[..12]);
         await Expect(page.GetByTestId("release-row-2")).ToContainTextAsync("GitHub push by dev");
-        await ExpectServedAsync(visitor, site, "Hello from the second version");
+        await Visitors.ExpectServedAsync(visitor, site, "Hello from the second version");
         if (await page.GetByTestId("release-steps-2").CountAsync() == 0)
         {
             await page.GetByTestId("release-expand-2").ClickAsync(); // open unless it still is since it ran
@@ -113,7 +91,7 @@ public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser
         await confirm.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Roll back", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("release-state-3")).ToHaveAttributeAsync("data-state", "Succeeded", Deployed);
         await Expect(page.GetByTestId("release-row-3")).ToContainTextAsync("rollback to #1");
-        await ExpectServedAsync(visitor, site, "Hello from the first version");
+        await Visitors.ExpectServedAsync(visitor, site, "Hello from the first version");
         await ScreenshotAsync(page, "rolled-back-to-1");
 
         // Clean up: the application and its members go.
@@ -122,48 +100,6 @@ public sealed class ReleasesTests(PortalServer server, PlaywrightBrowser browser
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/applications$"));
     }
 
-    /// <summary>Reloads <paramref name="url"/> until the router serves <paramref name="text"/> (both members switch together).</summary>
-    private static async Task ExpectServedAsync(IPage visitor, string url, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            var response = await visitor.GotoAsync(url);
-            last = response is null ? "no response" : $"{response.Status} {await response.TextAsync()}";
-            if (response is { Status: 200 } && last.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"{url} did not serve '{text}' within 60 s; last: {last}");
-    }
-
-    private static async Task<string> CommitAsync(string work, string message, string indexPhp)
-    {
-        await File.WriteAllTextAsync(Path.Combine(work, "index.php"), indexPhp);
-        await GitAsync(work, "add", "--all");
-        await GitAsync(work, "-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "--quiet", "-m", message);
-        await GitAsync(work, "push", "--quiet", "origin", "HEAD:refs/heads/main");
-        return (await GitAsync(work, "rev-parse", "HEAD")).Trim();
-    }
-
-    private static async Task<string> GitAsync(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var git = Process.Start(start)!;
-        var output = await git.StandardOutput.ReadToEndAsync();
-        var error = await git.StandardError.ReadToEndAsync();
-        await git.WaitForExitAsync();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output;
-    }
+    private static Task<string> CommitAsync(GitRepository repository, string message, string indexPhp) =>
+        repository.CommitAsync(message, new Dictionary<string, string> { ["index.php"] = indexPhp });
 }

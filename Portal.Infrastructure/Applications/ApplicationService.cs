@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Applications;
+using Portal.Core.Auditing;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
 using Portal.Core.Git;
@@ -271,17 +273,31 @@ public sealed class ApplicationService(
             return (await GetAsync(name, cancellationToken))!;
         }
 
-        application.LinkedApplicationId = target;
-        application.Revision++;
+        // Only from the revision read: two changes at once must not both become the same next revision (members started
+        // in between with the first link would then never be replaced).
+        var before = (application.LinkedApplicationId, application.Revision);
+        int changed;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            changed = await db.Applications.Where(a => a.Id == application.Id && a.Revision == before.Revision)
+                .ExecuteUpdateAsync(set => set.SetProperty(a => a.LinkedApplicationId, target).SetProperty(a => a.Revision, before.Revision + 1),
+                    cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbException)
         {
-            return Failure.Conflict("database", $"'{database}' or '{name}' was deleted or changed meanwhile; try again.");
+            changed = 0; // the database went meanwhile
         }
 
+        if (changed == 0)
+        {
+            return Failure.Conflict("database", $"'{name}' or '{database}' changed meanwhile; look again and retry.");
+        }
+
+        db.Audit(AuditAction.Modified, nameof(Application), application.Id.ToString(), name, application.TenantId,
+            new { LinkedApplicationId = before.LinkedApplicationId, Revision = before.Revision },
+            new { LinkedApplicationId = target, Revision = before.Revision + 1 });
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(application).State = EntityState.Detached;
         return (await GetAsync(name, cancellationToken))!;
     }
 

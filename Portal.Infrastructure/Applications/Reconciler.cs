@@ -134,7 +134,7 @@ public sealed partial class Reconciler(
         var since = clock.GetUtcNow() - RestartBackoff.Window;
         var faults = await db.Members.IgnoreQueryFilters().AsNoTracking()
             .Where(m => m.State == MemberState.Faulted && m.FaultedAt > since)
-            .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason, m.ReleaseId))
+            .Select(m => new RecentFault(m.ApplicationId, m.FaultedAt!.Value, m.FaultReason, m.ReleaseId, m.Revision))
             .ToListAsync(cancellationToken);
 
         // The releases members run or roll out to, and those finishing their rollout (tracked: the pass moves them on).
@@ -251,7 +251,7 @@ public sealed partial class Reconciler(
         };
 
         // Faults of another release's members say nothing about this one's (a deploy is how a crash loop gets fixed).
-        var faults = pass.Faults[application.Id].Where(f => f.ReleaseId == application.TargetReleaseId).ToList();
+        var faults = pass.Faults[application.Id].Where(f => f.ReleaseId == application.TargetReleaseId && f.Revision == application.Revision).ToList();
         var backoff = RestartBackoff.NextStart([.. faults.Select(f => f.At)]);
         var backingOff = backoff > now;
         if (backingOff)
@@ -597,13 +597,45 @@ public sealed partial class Reconciler(
             using var call = Bounded(CallTimeout, cancellationToken);
             var lines = await pass.Runtime(member.PartitionId).LogsAsync(containerId, 5, call.Token);
             return lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) is { } last
-                ? $"Its container stopped. Its last output: {last.Trim()}"
+                ? $"Its container stopped. Its last output: {Shown(last, Secrets(pass, member))}"
                 : ReconciliationPlanner.ContainerStopped;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             return ReconciliationPlanner.ContainerStopped; // the output is a courtesy: never what stops a pass
         }
+    }
+
+    /// <summary>
+    /// The values a member's output must not carry into a fault reason (shown to the tenant, platform admins and the
+    /// portal's log): its passwords and the URLs holding them, its own and its database's.
+    /// </summary>
+    private IReadOnlyList<string> Secrets(Pass pass, Member member)
+    {
+        var application = pass.Applications.Single(a => a.Id == member.ApplicationId);
+        var owners = new[] { application.ProtectedCredentials }
+            .Concat(pass.Applications.Where(a => a.Id == application.LinkedApplicationId).Select(a => a.ProtectedCredentials));
+        return
+        [
+            .. owners.OfType<string>()
+                .Select(protectedCredentials => Credentials.Unprotect(protection, protectedCredentials))
+                .SelectMany(c => c.LinkEnvironment("db", 3306).Concat(c.ServerEnvironment()))
+                .Where(v => v.Key.Contains("PASSWORD", StringComparison.Ordinal) || v.Key.EndsWith("_URL", StringComparison.Ordinal))
+                .Select(v => v.Value)
+                .Where(v => v.Length >= 8),
+        ];
+    }
+
+    /// <summary>A line of a member's output as a reason shows it: without control characters and with its secrets masked.</summary>
+    private static string Shown(string line, IReadOnlyList<string> secrets)
+    {
+        var text = new string([.. line.Trim().Select(c => char.IsControl(c) ? ' ' : c)]);
+        foreach (var secret in secrets)
+        {
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     private void Fault(Application application, Member member, string reason, DateTimeOffset now)
@@ -718,7 +750,7 @@ public sealed partial class Reconciler(
 
     private sealed record Launch(Member Member, Partition Partition, MemberSpec Spec);
 
-    private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason, Guid? ReleaseId);
+    private sealed record RecentFault(Guid ApplicationId, DateTimeOffset At, string? Reason, Guid? ReleaseId, int Revision);
 
     private sealed record Observation(
         Partition Partition,

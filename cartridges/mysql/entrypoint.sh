@@ -122,8 +122,9 @@ initialize() {
     for script in "$INITDB_DIR"/*.sql; do
         [ -f "$script" ] || continue
         log "running ${script##*/} in database $DB_NAME"
-        if ! output="$(mariadb --protocol=socket --socket="$SOCKET" --user=mysql --batch "$DB_NAME" <"$script" 2>&1)"; then
-            die "${script##*/} failed: ${output##*$'\n'}"
+        if ! output="$(mariadb --protocol=socket --socket="$SOCKET" --user=mysql --batch --database="$DB_NAME" <"$script" 2>&1)"; then
+            stop_temp_server
+            die "${script##*/} failed: ${output##*$'\n'} (the database is created again at the next start; to change the schema, create the application again)"
         fi
     done
 

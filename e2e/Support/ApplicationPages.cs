@@ -23,9 +23,8 @@ public static class ApplicationPages
             await Expect(status).ToBeVisibleAsync();
             if (await row.GetByTestId("image-build").CountAsync() > 0)
             {
-                var build = row.GetByTestId("image-build");
-                await build.WaitUntilInteractiveAsync();
-                await build.ClickAsync();
+                await row.GetByTestId("image-build").ClickUntilAsync(
+                    row.GetByTestId("image-build-progress").Or(row.GetByTestId("image-status").Filter(new LocatorFilterOptions { HasText = "image ready" })));
             }
 
             await Expect(status).ToHaveTextAsync("image ready", new LocatorAssertionsToHaveTextOptions { Timeout = 600_000 });

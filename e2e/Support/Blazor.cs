@@ -48,6 +48,30 @@ public static class Blazor
     }
 
     /// <summary>
+    /// Clicks <paramref name="element"/> once it is interactive, and again (at most <paramref name="tries"/> times in all)
+    /// when <paramref name="outcome"/> does not show within <paramref name="patienceMs"/>, as a person would. On a saturated
+    /// CI machine a click sometimes leaves no trace on the server (no handler ran, nothing logged): seen on a Save right
+    /// after a pick and on a Build button right after its page loaded. Each retry is written to the test's output.
+    /// </summary>
+    public static async Task ClickUntilAsync(this ILocator element, ILocator outcome, int tries = 3, float patienceMs = 15_000)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await element.WaitUntilInteractiveAsync();
+            await element.ClickAsync();
+            try
+            {
+                await outcome.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = patienceMs });
+                return;
+            }
+            catch (TimeoutException) when (attempt < tries)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"A click on {element} showed nothing within {patienceMs / 1000:0} s; clicking again.");
+            }
+        }
+    }
+
+    /// <summary>
     /// Waits until the page's document holds no open circuit.
     /// <para>
     /// Following a link from an interactive page to a statically rendered one (the /Account pages) can load the

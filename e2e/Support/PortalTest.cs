@@ -86,20 +86,6 @@ public abstract class PortalTest(PortalServer server, PlaywrightBrowser browser)
         });
         """;
 
-    /// <summary>Whether <paramref name="locator"/> becomes visible within <paramref name="patience"/> (no failure when it does not).</summary>
-    protected static async Task<bool> SeenWithinAsync(ILocator locator, TimeSpan patience)
-    {
-        try
-        {
-            await locator.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = (float)patience.TotalMilliseconds });
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>
     /// Saves <c>NN-<paramref name="name"/>.png</c> (the viewport), NN counting this test's screenshots. A screenshot is a
     /// record of the journey, not one of its checks: one the browser cannot paint within 20 s on a saturated machine is

@@ -101,6 +101,7 @@ public sealed partial class DemoTests(PortalServer server, PlaywrightBrowser bro
         await Visitors.PushAsync(Server.BaseUrl, tenant, "shop", secret, second);
         await Expect(page.GetByTestId("release-state-2")).ToHaveAttributeAsync("data-state", "Succeeded", Deployed);
         await Expect(page.GetByTestId("release-row-2")).ToContainTextAsync("GitHub push by dev");
+        await page.GetByTestId("release-row-2").ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(page, "release-2-by-webhook");
         await Visitors.ExpectServedAsync(visitor, shop, "Welcome back to the Acme shop");
         await ScreenshotAsync(visitor, "shop-after-the-push");

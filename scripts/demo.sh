@@ -52,8 +52,15 @@ PORTAL_E2E_URL="http://127.0.0.1:$PORT" PORTAL_E2E_ROUTER_PORT="$ROUTER_PORT" \
 SHOTS="$(ls -d "$PWD"/TestResults/e2e/The_Stratos_demo_* 2>/dev/null | head -n1 || true)"
 echo
 if [[ $status -eq 0 ]]; then echo "==> the tour passed"; else echo "!! the tour failed (exit $status); the portal keeps running for a look"; fi
-[[ -n "$SHOTS" ]] && echo "    screenshots: $SHOTS" && [[ -f "$SHOTS/tenant.txt" ]] && echo "    the tenant: $(cat "$SHOTS/tenant.txt")"
-echo "    the portal: http://127.0.0.1:$PORT  (platform admin: $ADMIN_EMAIL / $ADMIN_PASSWORD)"
-echo "    the shop:   http://shop.<tenant>.apps.localhost:$ROUTER_PORT/"
+TENANT="<tenant>"
+if [[ -n "$SHOTS" ]]; then
+  echo "    screenshots: $SHOTS"
+  if [[ -f "$SHOTS/tenant.txt" ]]; then
+    echo "    the tenant:  $(cat "$SHOTS/tenant.txt")"
+    TENANT="$(sed -n 's/.*(tenant \(.*\))$/\1/p' "$SHOTS/tenant.txt")"
+  fi
+fi
+echo "    the portal:  http://127.0.0.1:$PORT  (platform admin: $ADMIN_EMAIL / $ADMIN_PASSWORD)"
+echo "    the shop:    http://shop.$TENANT.apps.localhost:$ROUTER_PORT/  (browsers resolve *.localhost to this machine)"
 echo "    Ctrl-C stops the portal (its members keep their data in $DATA and Docker)."
 wait "$PORTAL_PID"

@@ -12,23 +12,13 @@ namespace Portal.Tests.Components;
 /// </summary>
 public sealed class ApplicationDetailsAutoscalingTests : AutoscalingComponentContext
 {
-    private IRenderedComponent<ApplicationDetailsPage> RenderPage(string name = Application)
-    {
-        var auth = AddAuthorization();
-        auth.SetAuthorized(Email);
-        RenderProviders();
-        var page = Render<ApplicationDetailsPage>(p => p.Add(c => c.Name, name));
-        page.WaitForElement("[data-testid=application-title]", Patience);
-        return page;
-    }
-
     [Fact]
     public async Task An_autoscaled_application_says_by_which_policy_instead_of_offering_the_scale_control()
     {
         var policy = await Database.AddPolicyAsync("web-cpu");
         await Database.UsePolicyAsync(Database.TenantId, Application, policy, 1, 4);
 
-        var page = RenderPage();
+        var page = RenderApplicationPage(Application);
 
         Assert.Equal("Autoscaled by policy web-cpu between 1 and 4 members.", page.Find("[data-testid=scale-autoscaled]").TextContent.Trim());
         Assert.Empty(page.FindAll("[data-testid=scale-members]"));
@@ -40,7 +30,7 @@ public sealed class ApplicationDetailsAutoscalingTests : AutoscalingComponentCon
     [Fact]
     public void An_application_scaled_by_hand_offers_the_scale_control()
     {
-        var page = RenderPage();
+        var page = RenderApplicationPage(Application);
 
         Assert.Empty(page.FindAll("[data-testid=scale-autoscaled]"));
         Assert.NotNull(page.Find("input[data-testid=scale-members]"));
@@ -52,7 +42,7 @@ public sealed class ApplicationDetailsAutoscalingTests : AutoscalingComponentCon
     public async Task Saving_a_policy_on_the_card_turns_the_scale_control_into_the_autoscaled_note()
     {
         await Database.AddPolicyAsync("web-cpu");
-        var page = RenderPage();
+        var page = RenderApplicationPage(Application);
         var card = page.FindComponent<AutoscalingCard>();
         card.WaitForAssertion(() => Assert.False(card.Find("[data-testid=autoscaling-save]").HasAttribute("disabled")), Patience);
         await card.InvokeAsync(() => card.FindComponent<MudSelect<string>>().Instance.SelectOption("web-cpu"));
@@ -68,7 +58,7 @@ public sealed class ApplicationDetailsAutoscalingTests : AutoscalingComponentCon
     [Fact]
     public void A_data_application_has_neither_autoscaling_nor_decisions()
     {
-        var page = RenderPage(DataApplication);
+        var page = RenderApplicationPage(DataApplication);
 
         Assert.NotNull(page.Find("[data-testid=scale-fixed]"));
         Assert.Empty(page.FindAll("[data-testid=autoscaling-card]"));

@@ -12,20 +12,10 @@ namespace Portal.Tests.Components;
 /// </summary>
 public sealed class ApplicationDetailsLinkTests : AutoscalingComponentContext
 {
-    private IRenderedComponent<ApplicationDetailsPage> RenderPage(string name)
-    {
-        var auth = AddAuthorization();
-        auth.SetAuthorized(Email);
-        RenderProviders();
-        var page = Render<ApplicationDetailsPage>(p => p.Add(c => c.Name, name));
-        page.WaitForElement("[data-testid=application-title]", Patience);
-        return page;
-    }
-
     [Fact]
     public async Task An_application_is_linked_to_a_database_from_its_page_after_being_told_what_happens_to_its_members()
     {
-        var page = RenderPage(Application);
+        var page = RenderApplicationPage(Application);
         Assert.Equal("—", TextOf(page, "application-linked-to"));
 
         page.Find("[data-testid=application-link-change]").Click();
@@ -53,7 +43,7 @@ public sealed class ApplicationDetailsLinkTests : AutoscalingComponentContext
     [Fact]
     public void A_data_application_shows_its_schema_and_offers_no_link()
     {
-        var page = RenderPage(DataApplication);
+        var page = RenderApplicationPage(DataApplication);
 
         Assert.Equal("none", TextOf(page, "application-schema"));
         Assert.Empty(page.FindAll("[data-testid=application-link-change]"));

@@ -1,3 +1,6 @@
+using Bunit;
+using Portal.Components.Pages.Applications;
+
 namespace Portal.Tests.Components;
 
 /// <summary>
@@ -17,4 +20,15 @@ public abstract class AutoscalingComponentContext : ServicesComponentContext
     }
 
     protected override void Cleanup() => database?.Dispose();
+
+    /// <summary>The page of application <paramref name="name"/> as the tenant's user sees it, once it shows the application.</summary>
+    protected IRenderedComponent<ApplicationDetailsPage> RenderApplicationPage(string name)
+    {
+        var auth = AddAuthorization();
+        auth.SetAuthorized(AutoscalingDatabase.Email);
+        RenderProviders();
+        var page = Render<ApplicationDetailsPage>(p => p.Add(c => c.Name, name));
+        page.WaitForElement("[data-testid=application-title]", Patience);
+        return page;
+    }
 }

@@ -76,10 +76,7 @@ public sealed class ApplicationService(
         var min = request.MinMembers ?? 1;
         var max = request.MaxMembers ?? Math.Max(min, 1);
         var links = request.Links ?? [];
-        var dataApplications = await (from a in db.Applications
-                                      join c in db.Cartridges on a.CartridgeId equals c.Id
-                                      where c.Category == CartridgeCategory.Data
-                                      select new { a.Id, a.Name }).ToListAsync(cancellationToken);
+        var dataApplications = await DataApplicationsAsync(cancellationToken);
         var errors = ApplicationRules.Validate(
             new ApplicationRequest(request.Name, cartridge.Category, min, max, links, request.Schema),
             dataApplications.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
@@ -253,10 +250,7 @@ public sealed class ApplicationService(
         Guid? target = null;
         if (!string.IsNullOrEmpty(database))
         {
-            var dataApplications = await (from a in db.Applications
-                                          join c in db.Cartridges on a.CartridgeId equals c.Id
-                                          where c.Category == CartridgeCategory.Data
-                                          select new { a.Id, a.Name }).ToListAsync(cancellationToken);
+            var dataApplications = await DataApplicationsAsync(cancellationToken);
             var errors = ApplicationRules.Validate(
                 new ApplicationRequest(name, row.Category, application.MinMembers, application.MaxMembers, [database]),
                 dataApplications.Select(a => a.Name).ToHashSet(StringComparer.Ordinal));
@@ -300,6 +294,15 @@ public sealed class ApplicationService(
         db.Entry(application).State = EntityState.Detached;
         return (await GetAsync(name, cancellationToken))!;
     }
+
+    /// <summary>The tenant's data applications (those a link may name), by id and name.</summary>
+    private async Task<List<(Guid Id, string Name)>> DataApplicationsAsync(CancellationToken cancellationToken) =>
+        [
+            .. (await (from a in db.Applications
+                       join c in db.Cartridges on a.CartridgeId equals c.Id
+                       where c.Category == CartridgeCategory.Data
+                       select new { a.Id, a.Name }).ToListAsync(cancellationToken)).Select(a => (a.Id, a.Name)),
+        ];
 
     public async Task<Result<ApplicationDetails>> ScaleAsync(string name, int members, CancellationToken cancellationToken)
     {

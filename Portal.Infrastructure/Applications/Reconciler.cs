@@ -608,18 +608,14 @@ public sealed partial class Reconciler(
 
     /// <summary>
     /// The values a member's output must not carry into a fault reason (shown to the tenant, platform admins and the
-    /// portal's log): its passwords and the URLs holding them, its own and its database's.
+    /// portal's log): the passwords and URLs of the environment it was started with, its own and its database's.
     /// </summary>
     private IReadOnlyList<string> Secrets(Pass pass, Member member)
     {
         var application = pass.Applications.Single(a => a.Id == member.ApplicationId);
-        var owners = new[] { application.ProtectedCredentials }
-            .Concat(pass.Applications.Where(a => a.Id == application.LinkedApplicationId).Select(a => a.ProtectedCredentials));
         return
         [
-            .. owners.OfType<string>()
-                .Select(protectedCredentials => Credentials.Unprotect(protection, protectedCredentials))
-                .SelectMany(c => c.LinkEnvironment("db", 3306).Concat(c.ServerEnvironment()))
+            .. Environment(pass, application, pass.Cartridges[application.CartridgeId], member)
                 .Where(v => v.Key.Contains("PASSWORD", StringComparison.Ordinal) || v.Key.EndsWith("_URL", StringComparison.Ordinal))
                 .Select(v => v.Value)
                 .Where(v => v.Length >= 8),

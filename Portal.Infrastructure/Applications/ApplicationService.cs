@@ -159,12 +159,13 @@ public sealed class ApplicationService(
 
         var application = row.Application;
         var members = await (from m in db.Members.AsNoTracking()
-                             join p in db.Partitions on m.PartitionId equals p.Id
+                             join p in db.Partitions on m.PartitionId equals p.Id into partitions
+                             from p in partitions.DefaultIfEmpty()
                              where m.ApplicationId == application.Id
                                    && (m.State != MemberState.Terminated && m.State != MemberState.Faulted
                                        || m.FaultedAt != null)
                              orderby m.CreatedAt
-                             select new { Member = m, Partition = p.Name }).ToListAsync(cancellationToken);
+                             select new { Member = m, Partition = p == null ? "(deleted)" : p.Name }).ToListAsync(cancellationToken);
         var views = members.Select(m => new MemberView(m.Member.Id, m.Member.State, m.Partition, m.Member.CreatedAt,
             m.Member.StartedAt, m.Member.ActiveAt, m.Member.FaultedAt, m.Member.FaultReason)).ToList();
         var linkedName = application.LinkedApplicationId is { } linkedId

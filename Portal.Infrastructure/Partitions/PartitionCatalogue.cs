@@ -19,6 +19,9 @@ public sealed record DeploymentPolicyView(string Name, PartitionAlgorithm Algori
 /// <summary>One partition of a deployment policy, by name.</summary>
 public sealed record PolicyPartitionView(string Partition, int MaxMembers, bool Burst);
 
+/// <summary>A network partition and the partitions it holds, by name.</summary>
+public sealed record NetworkPartitionView(string Name, IReadOnlyList<string> Partitions);
+
 /// <summary>
 /// The Docker engines members run on, and the deployment policies that spread members over them. The local engine
 /// (<c>Portal:Docker:Endpoint</c>) is the partition <c>local</c>, in the network partition <c>local</c>, used by the
@@ -61,21 +64,9 @@ public sealed class PartitionCatalogue(
     public async Task<Result<PartitionView>> AddAsync(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
     {
         tlsCertificateDirectory = string.IsNullOrWhiteSpace(tlsCertificateDirectory) ? null : tlsCertificateDirectory.Trim();
-        var errors = new Dictionary<string, string[]>(PartitionRules.Validate(name, endpoint, tlsCertificateDirectory));
-        if (!DnsLabel.IsValid(networkPartition, 2, 40))
+        if (Check(name, networkPartition, endpoint, tlsCertificateDirectory) is { } invalid)
         {
-            errors["networkPartition"] = ["Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter."];
-        }
-
-        if (tlsCertificateDirectory is not null && !errors.ContainsKey("tlsCertificateDirectory")
-            && new[] { "ca.pem", "cert.pem", "key.pem" }.Where(f => !File.Exists(Path.Combine(tlsCertificateDirectory, f))).ToList() is { Count: > 0 } missing)
-        {
-            errors["tlsCertificateDirectory"] = [$"{tlsCertificateDirectory} lacks {string.Join(", ", missing)} (the portal reads the engine's CA and its client certificate and key from there)."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return new Failure(FailureKind.Validation, "The partition is not valid.", errors);
+            return invalid;
         }
 
         if (await db.Partitions.AnyAsync(p => p.Name == name, cancellationToken))
@@ -83,20 +74,12 @@ public sealed class PartitionCatalogue(
             return Failure.Conflict("name", $"A partition named '{name}' exists already.");
         }
 
-        // Two partitions on one engine would each see the other's members as strangers and remove them.
-        var endpoints = await db.Partitions.AsNoTracking().Select(p => new { p.Name, p.Endpoint }).ToListAsync(cancellationToken);
-        if (endpoints.FirstOrDefault(p => SameEngine(p.Endpoint, endpoint)) is { } same)
+        if (await SameEngineAsync(endpoint, null, cancellationToken) is { } same)
         {
-            return Failure.Conflict("endpoint", $"Partition '{same.Name}' is that engine already.");
+            return same;
         }
 
-        var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == networkPartition, cancellationToken);
-        if (network is null)
-        {
-            network = new NetworkPartition { Name = networkPartition, CreatedAt = clock.GetUtcNow() };
-            db.NetworkPartitions.Add(network);
-        }
-
+        var network = await NetworkAsync(networkPartition, cancellationToken);
         var partition = new Partition
         {
             Name = name, Endpoint = endpoint, TlsCertificateDirectory = tlsCertificateDirectory,
@@ -109,11 +92,185 @@ public sealed class PartitionCatalogue(
         }
         catch (DbUpdateException)
         {
+            db.ChangeTracker.Clear();
             return Failure.Conflict("name", $"A partition named '{name}' exists already.");
         }
 
         return new PartitionView(partition.Id, partition.Name, network.Name, partition.Endpoint, partition.TlsCertificateDirectory, null);
     }
+
+    /// <summary>
+    /// Changes a partition's network partition, endpoint or TLS certificate folder. The endpoint changes only while no
+    /// member runs there (their containers are on the engine it names); <c>local</c> follows the portal's configuration.
+    /// </summary>
+    public async Task<Result<PartitionView>> UpdateAsync(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
+    {
+        var partition = await db.Partitions.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
+        if (partition is null)
+        {
+            return Failure.NotFound($"There is no partition named '{name}'.");
+        }
+
+        if (partition.Name == LocalName)
+        {
+            return Failure.Conflict("name", $"'{LocalName}' is the portal's own engine: it follows Portal:Docker:Endpoint and is changed there.");
+        }
+
+        tlsCertificateDirectory = string.IsNullOrWhiteSpace(tlsCertificateDirectory) ? null : tlsCertificateDirectory.Trim();
+        if (Check(name, networkPartition, endpoint, tlsCertificateDirectory) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!SameEngine(partition.Endpoint, endpoint))
+        {
+            if (await SameEngineAsync(endpoint, partition.Id, cancellationToken) is { } same)
+            {
+                return same;
+            }
+
+            var running = await ApplicationsOnAsync(partition.Id, cancellationToken);
+            if (running.Count > 0)
+            {
+                return Failure.Conflict("endpoint",
+                    $"{Listed(running)} have members or data on {partition.Endpoint}; the endpoint changes once none has (take '{name}' out of the deployment policies first).");
+            }
+        }
+
+        var network = await NetworkAsync(networkPartition, cancellationToken);
+        partition.NetworkPartitionId = network.Id;
+        partition.Endpoint = endpoint;
+        partition.TlsCertificateDirectory = tlsCertificateDirectory;
+        await db.SaveChangesAsync(cancellationToken);
+        monitor.Forget(partition.Id); // what was seen was of the old endpoint; the next round asks the new one
+        return (await FindAsync(name, cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Deletes a partition no deployment policy names and no member runs on, refused with those that do; <c>local</c>
+    /// stays. Its network partition goes with it when it held nothing else. Members it once ran keep their history.
+    /// </summary>
+    public async Task<Result<string>> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var partition = await db.Partitions.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
+        if (partition is null)
+        {
+            return Failure.NotFound($"There is no partition named '{name}'.");
+        }
+
+        if (partition.Name == LocalName)
+        {
+            return Failure.Conflict("name", $"'{LocalName}' is the portal's own engine; it stays.");
+        }
+
+        var policies = (await db.DeploymentPolicies.AsNoTracking().OrderBy(p => p.Name).ToListAsync(cancellationToken))
+            .Where(p => p.Partitions.Any(s => s.PartitionId == partition.Id)).Select(p => p.Name).ToList();
+        var running = await ApplicationsOnAsync(partition.Id, cancellationToken);
+        if (policies.Count > 0 || running.Count > 0)
+        {
+            var uses = new[]
+            {
+                policies.Count > 0 ? $"the deployment policies {Listed(policies)} name it (take it out of them)" : null,
+                running.Count > 0 ? $"{Listed(running)} have members or data on it (they move when no policy names it; data stays until its application is deleted)" : null,
+            };
+            return Failure.Conflict("name", $"'{name}' is in use: {string.Join("; ", uses.OfType<string>())}.");
+        }
+
+        db.Partitions.Remove(partition);
+        if (partition.NetworkPartitionId is var networkId
+            && !await db.Partitions.AnyAsync(p => p.NetworkPartitionId == networkId && p.Id != partition.Id, cancellationToken)
+            && await db.NetworkPartitions.SingleAsync(n => n.Id == networkId, cancellationToken) is { Name: not LocalName } network)
+        {
+            db.NetworkPartitions.Remove(network);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        monitor.Forget(partition.Id);
+        return name;
+    }
+
+    /// <summary>Every network partition with its partitions' names.</summary>
+    public async Task<IReadOnlyList<NetworkPartitionView>> ListNetworkPartitionsAsync(CancellationToken cancellationToken)
+    {
+        var partitions = await db.Partitions.AsNoTracking().OrderBy(p => p.CreatedAt).Select(p => new { p.NetworkPartitionId, p.Name }).ToListAsync(cancellationToken);
+        return [.. (await db.NetworkPartitions.AsNoTracking().OrderBy(n => n.Name).ToListAsync(cancellationToken))
+            .Select(n => new NetworkPartitionView(n.Name, [.. partitions.Where(p => p.NetworkPartitionId == n.Id).Select(p => p.Name)]))];
+    }
+
+    /// <summary>Deletes a network partition that holds no partition (refused with those it holds); <c>local</c> stays.</summary>
+    public async Task<Result<string>> DeleteNetworkPartitionAsync(string name, CancellationToken cancellationToken)
+    {
+        var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == name, cancellationToken);
+        if (network is null)
+        {
+            return Failure.NotFound($"There is no network partition named '{name}'.");
+        }
+
+        if (network.Name == LocalName)
+        {
+            return Failure.Conflict("name", $"'{LocalName}' holds the portal's own engine; it stays.");
+        }
+
+        var held = await db.Partitions.Where(p => p.NetworkPartitionId == network.Id).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(cancellationToken);
+        if (held.Count > 0)
+        {
+            return Failure.Conflict("name", $"'{name}' holds the partitions {Listed(held)}. Delete them or move them to another network partition first.");
+        }
+
+        db.NetworkPartitions.Remove(network);
+        await db.SaveChangesAsync(cancellationToken);
+        return name;
+    }
+
+    private static Failure? Check(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory)
+    {
+        var errors = new Dictionary<string, string[]>(PartitionRules.Validate(name, endpoint, tlsCertificateDirectory));
+        if (!DnsLabel.IsValid(networkPartition, 2, 40))
+        {
+            errors["networkPartition"] = ["Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter."];
+        }
+
+        if (tlsCertificateDirectory is not null && !errors.ContainsKey("tlsCertificateDirectory")
+            && new[] { "ca.pem", "cert.pem", "key.pem" }.Where(f => !File.Exists(Path.Combine(tlsCertificateDirectory, f))).ToList() is { Count: > 0 } missing)
+        {
+            errors["tlsCertificateDirectory"] = [$"{tlsCertificateDirectory} lacks {string.Join(", ", missing)} (the portal reads the engine's CA and its client certificate and key from there)."];
+        }
+
+        return errors.Count > 0 ? new Failure(FailureKind.Validation, "The partition is not valid.", errors) : null;
+    }
+
+    /// <summary>Two partitions on one engine would each see the other's members as strangers and remove them.</summary>
+    private async Task<Failure?> SameEngineAsync(string endpoint, Guid? except, CancellationToken cancellationToken)
+    {
+        var endpoints = await db.Partitions.AsNoTracking().Where(p => p.Id != except).Select(p => new { p.Name, p.Endpoint }).ToListAsync(cancellationToken);
+        return endpoints.FirstOrDefault(p => SameEngine(p.Endpoint, endpoint)) is { } same
+            ? Failure.Conflict("endpoint", $"Partition '{same.Name}' is that engine already.")
+            : null;
+    }
+
+    private async Task<NetworkPartition> NetworkAsync(string name, CancellationToken cancellationToken)
+    {
+        var network = await db.NetworkPartitions.SingleOrDefaultAsync(n => n.Name == name, cancellationToken);
+        if (network is null)
+        {
+            network = new NetworkPartition { Name = name, CreatedAt = clock.GetUtcNow() };
+            db.NetworkPartitions.Add(network);
+        }
+
+        return network;
+    }
+
+    /// <summary>
+    /// Every tenant's applications with something on the partition's engine: a member that is not terminated (its
+    /// container may be there) or a data application's volume.
+    /// </summary>
+    private Task<List<string>> ApplicationsOnAsync(Guid partitionId, CancellationToken cancellationToken) =>
+        db.ApplicationsAcrossTenantsAsync(
+            a => a.DataPartitionId == partitionId
+                 || db.Members.Any(m => m.ApplicationId == a.Id && m.PartitionId == partitionId && m.State != MemberState.Terminated), cancellationToken);
+
+    private static string Listed(List<string> names) =>
+        string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" and {names.Count - 20} more" : "");
 
     private static bool SameEngine(string a, string b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)

@@ -12,5 +12,7 @@ public sealed class PartitionMonitor
 
     public void Report(Guid partitionId, PartitionStatus status) => statuses[partitionId] = status;
 
+    public void Forget(Guid partitionId) => statuses.TryRemove(partitionId, out _);
+
     public PartitionStatus? StatusOf(Guid partitionId) => statuses.GetValueOrDefault(partitionId);
 }

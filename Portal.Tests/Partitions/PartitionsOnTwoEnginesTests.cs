@@ -389,6 +389,15 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
         var stayed = await tenant.WaitUntilRunningAsync("data", 1);
         Assert.Equal(data.MemberIds(), stayed.MemberIds());
         Assert.Equal([B], MembersByPartition(stayed).Keys);
+
+        // So the partition is in use: it is not deleted, and its engine does not change under the data.
+        var tenantSlug = (await (await tenant.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("tenant").GetString();
+        var refused = await ops.DeleteAsync($"/api/v1/admin/partitions/{B}");
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains($"{tenantSlug}/data", (await refused.JsonAsync()).GetProperty("detail").GetString());
+        var engineChange = await ops.PutAsJsonAsync($"/api/v1/admin/partitions/{B}", new { networkPartition = "second", endpoint = "unix:///run/elsewhere.sock" });
+        Assert.Equal(HttpStatusCode.Conflict, engineChange.StatusCode);
+        Assert.Contains($"{tenantSlug}/data", Error(await engineChange.JsonAsync(), "endpoint"));
     }
 
     [Fact]

@@ -22,6 +22,14 @@ public static class PartitionsApi
         admin.MapGet("/partitions/{name}", GetAsync).WithName("GetPartition").WithSummary("One partition.");
         admin.MapPost("/partitions", AddAsync).WithName("AddPartition")
             .WithSummary("Adds a Docker engine: unix:///path/to/docker.sock, or tcp://host:port with a TLS certificate folder.");
+        admin.MapPut("/partitions/{name}", UpdateAsync).WithName("UpdatePartition")
+            .WithSummary("Changes a partition's network partition, endpoint (only while nothing runs there) or TLS certificate folder. 'local' follows the configuration.");
+        admin.MapDelete("/partitions/{name}", DeleteAsync).WithName("DeletePartition")
+            .WithSummary("Deletes a partition no deployment policy names and nothing runs on (409 naming them). 'local' stays.");
+        admin.MapGet("/network-partitions", ListNetworksAsync).WithName("ListNetworkPartitions")
+            .WithSummary("Every network partition with the partitions it holds.");
+        admin.MapDelete("/network-partitions/{name}", DeleteNetworkAsync).WithName("DeleteNetworkPartition")
+            .WithSummary("Deletes a network partition that holds no partition (409 naming those it holds). 'local' stays.");
         admin.MapPost("/partitions/{name}/test", TestAsync).WithName("TestPartition")
             .WithSummary("Asks the partition's engine for its version now and records the answer.");
         admin.MapPut("/deployment-policies/{name}", SetPolicyAsync).WithName("SetDeploymentPolicy")
@@ -53,6 +61,32 @@ public static class PartitionsApi
         return result.Succeeded
             ? TypedResults.Created($"/api/v1/admin/partitions/{result.Value!.Name}", PartitionResponse.From(result.Value))
             : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<Ok<PartitionResponse>, ProblemHttpResult>> UpdateAsync(
+        string name, UpdatePartitionRequest request, PartitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.UpdateAsync(
+            name, string.IsNullOrWhiteSpace(request.NetworkPartition) ? PartitionCatalogue.LocalName : request.NetworkPartition,
+            request.Endpoint, request.TlsCertificateDirectory, cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(PartitionResponse.From(result.Value!)) : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string name, PartitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.DeleteAsync(name, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.Failure!.Problem();
+    }
+
+    public static async Task<Ok<IEnumerable<NetworkPartitionResponse>>> ListNetworksAsync(PartitionCatalogue catalogue, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await catalogue.ListNetworkPartitionsAsync(cancellationToken)).Select(n => new NetworkPartitionResponse(n.Name, n.Partitions)));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteNetworkAsync(
+        string name, PartitionCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.DeleteNetworkPartitionAsync(name, cancellationToken);
+        return result.Succeeded ? TypedResults.NoContent() : result.Failure!.Problem();
     }
 
     public static async Task<Results<Ok<PartitionStatusResponse>, NotFound>> TestAsync(
@@ -93,6 +127,13 @@ public sealed record AddPartitionRequest(
     [MaxLength(40)] string? NetworkPartition,
     [Required, MaxLength(255)] string Endpoint,
     [MaxLength(255)] string? TlsCertificateDirectory);
+
+public sealed record UpdatePartitionRequest(
+    [MaxLength(40)] string? NetworkPartition,
+    [Required, MaxLength(255)] string Endpoint,
+    [MaxLength(255)] string? TlsCertificateDirectory);
+
+public sealed record NetworkPartitionResponse(string Name, IReadOnlyList<string> Partitions);
 
 public sealed record SetDeploymentPolicyRequest(
     [Required] PartitionAlgorithm? Algorithm,

@@ -49,7 +49,9 @@ internal sealed class MemberEntityTypeConfiguration : IEntityTypeConfiguration<M
         builder.Property(m => m.ContainerId).HasMaxLength(64);
         builder.Property(m => m.FaultReason).HasMaxLength(1000);
         builder.HasOne<Application>().WithMany().HasForeignKey(m => m.ApplicationId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne<Partition>().WithMany().HasForeignKey(m => m.PartitionId).OnDelete(DeleteBehavior.Restrict);
+
+        // No foreign key to the partition: a deleted partition's members (all terminated) keep their history.
+        builder.HasIndex(m => m.PartitionId);
     }
 }
 

@@ -1201,12 +1201,6 @@ namespace Portal.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("ApplicationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.HasOne("Portal.Core.Partitions.Partition", null)
-                        .WithMany()
-                        .HasForeignKey("PartitionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Portal.Core.Autoscaling.ScalingDecision", b =>

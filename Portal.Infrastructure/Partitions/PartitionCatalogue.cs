@@ -290,42 +290,13 @@ public sealed class PartitionCatalogue(
     }
 
     /// <summary>Sets which partitions a deployment policy uses, in order, with their caps and burst flags.</summary>
-    public async Task<Result<DeploymentPolicyView>> SetPolicyAsync(string name, PartitionAlgorithm algorithm, IReadOnlyList<(string Partition, int MaxMembers, bool Burst)> partitions, CancellationToken cancellationToken)
+    public async Task<Result<DeploymentPolicyView>> SetPolicyAsync(string name, PartitionAlgorithm algorithm, IReadOnlyList<PolicySlot> partitions, CancellationToken cancellationToken)
     {
         var known = await db.Partitions.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Id, cancellationToken);
-        var errors = new List<string>();
-        if (partitions.Any(p => string.IsNullOrEmpty(p.Partition)))
-        {
-            errors.Add("Choose a partition on every row.");
-        }
-
-        errors.AddRange(partitions.Where(p => !string.IsNullOrEmpty(p.Partition) && !known.ContainsKey(p.Partition))
-            .Select(p => $"There is no partition named '{p.Partition}'."));
-        errors.AddRange(partitions.Where(p => p.MaxMembers is < 1 or > ApplicationRules.MaxMembersLimit)
-            .Select(p => $"'{p.Partition}': max members must be between 1 and {ApplicationRules.MaxMembersLimit}."));
-        if (partitions.Count == 0 || partitions.All(p => p.Burst))
-        {
-            errors.Add("A policy needs at least one partition that is not for bursting.");
-        }
-
-        if (partitions.DistinctBy(p => p.Partition).Count() != partitions.Count)
-        {
-            errors.Add("Name each partition once.");
-        }
-
-        if (!DnsLabel.IsValid(name, 2, 40))
-        {
-            return Failure.Validation("name", "Use 2 to 40 lowercase letters, digits and single hyphens, starting with a letter.");
-        }
-
-        if (!Enum.IsDefined(algorithm))
-        {
-            return Failure.Validation("algorithm", "Choose round-robin or one-after-another.");
-        }
-
+        var errors = DeploymentPolicyRules.Validate(name, algorithm, partitions, known.Keys);
         if (errors.Count > 0)
         {
-            return new Failure(FailureKind.Validation, "The deployment policy is not valid.", new Dictionary<string, string[]> { ["partitions"] = [.. errors] });
+            return new Failure(FailureKind.Validation, "The deployment policy is not valid.", errors);
         }
 
         var policy = await db.DeploymentPolicies.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
@@ -336,7 +307,7 @@ public sealed class PartitionCatalogue(
         }
 
         policy.Algorithm = algorithm;
-        policy.Partitions = [.. partitions.Select(p => new PolicyPartition { PartitionId = known[p.Partition], MaxMembers = p.MaxMembers, Burst = p.Burst })];
+        policy.Partitions = [.. partitions.Select(p => new PolicyPartition { PartitionId = known[p.Partition!], MaxMembers = p.MaxMembers, Burst = p.Burst })];
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -260,7 +260,7 @@ public sealed class StratosImporter(
         }
 
         var algorithm = artifact.NetworkPartitions.Count > 0 ? artifact.NetworkPartitions[0].Algorithm : PartitionAlgorithm.RoundRobin;
-        var result = await partitions.SetPolicyAsync(artifact.Name, algorithm, rows, cancellationToken);
+        var result = await partitions.SetPolicyAsync(artifact.Name, algorithm, [.. rows.Select(r => new PolicySlot(r.Partition, r.MaxMembers, r.Burst))], cancellationToken);
         if (!result.Succeeded)
         {
             return result.Failure;

@@ -168,5 +168,31 @@ public sealed class PartitionAdminApiTests(PostgresPortalFixture fixture) : ICla
         Assert.Contains(await ops.GetFromJsonAsync<List<NetworkRow>>("/api/v1/admin/network-partitions") ?? [], n => n.Name == "local");
     }
 
+    [Fact]
+    public async Task A_deployment_policys_bad_rows_are_each_named_and_nothing_is_stored()
+    {
+        var policy = $"rows-{Guid.NewGuid().ToString("N")[..6]}";
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+
+        var bad = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/{policy}", new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[]
+            {
+                new { partition = "local", maxMembers = 0 }, new { partition = "local", maxMembers = 500 }, new { partition = "atlantis", maxMembers = 2 },
+            },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.JsonAsync();
+        Assert.Equal("Between 1 and 20.", Error(problem, "partitions[0].maxMembers"));
+        Assert.Equal("Between 1 and 20.", Error(problem, "partitions[1].maxMembers"));
+        Assert.Equal("'local' is named above already: name each partition once.", Error(problem, "partitions[1].partition"));
+        Assert.Equal("There is no partition named 'atlantis'.", Error(problem, "partitions[2].partition"));
+        Assert.DoesNotContain(await ops.GetFromJsonAsync<List<NameRow>>("/api/v1/deployment-policies") ?? [], p => p.Name == policy);
+    }
+
     private sealed record NetworkRow(string Name, List<string> Partitions);
+
+    private sealed record NameRow(string Name);
 }

@@ -122,4 +122,44 @@ public sealed class PartitionsPageTests : AutoscalingComponentContext
             Assert.False(await db.Partitions.AnyAsync(p => p.Id == id));
         }
     }
+
+    [Fact]
+    public async Task A_policys_bad_rows_are_refused_under_their_fields_not_clamped_and_a_good_edit_is_saved()
+    {
+        var page = RenderPage();
+        page.Find("[data-testid=policy-new]").Click();
+        Type(page, "policy-name", "spread");
+        Type(page, "policy-row-max", "500");
+
+        page.Find("[data-testid=policy-editor] form").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("Between 1 and 20.", ErrorUnder(page, "policy-row-max")), Patience);
+        Assert.Equal("Choose a partition.", ErrorUnder(page, "policy-row-partition"));
+        Assert.Equal("500", page.Find("input[data-testid=policy-row-max]").GetAttribute("value"));
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            Assert.False(await db.DeploymentPolicies.AnyAsync(p => p.Name == "spread"));
+        }
+
+        page.Find("[data-testid=policy-cancel]").Click();
+        var local = await Database.AddPartitionAsync();
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            var policy = await db.DeploymentPolicies.SingleAsync(p => p.Name == "default");
+            policy.Partitions = [new PolicyPartition { PartitionId = local, MaxMembers = 20 }];
+            await db.SaveChangesAsync();
+        }
+
+        page.Dispose();
+        page = RenderPage();
+        RowOf(page, "policies", "default").QuerySelector("[data-testid=policy-edit]")!.Click();
+        Type(page, "policy-row-max", "3");
+        page.Find("[data-testid=policy-editor] form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("max 3", RowOf(page, "policies", "default").TextContent, StringComparison.Ordinal), Patience);
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            Assert.Equal(3, Assert.Single((await db.DeploymentPolicies.SingleAsync(p => p.Name == "default")).Partitions).MaxMembers);
+        }
+    }
 }

@@ -39,4 +39,46 @@ public sealed class PartitionRulesTests
     [InlineData(1, 0, "The image is missing", ApplicationStatus.Failing)]
     public void An_applications_status_follows_its_active_members(int desired, int active, string? problem, ApplicationStatus expected) =>
         Assert.Equal(expected, ApplicationStatusRules.Of(desired, active, problem));
+
+    private static readonly string[] Known = ["local", "edge", "burst"];
+
+    [Fact]
+    public void A_deployment_policy_of_known_partitions_each_named_once_with_caps_in_range_is_valid() =>
+        Assert.Empty(DeploymentPolicyRules.Validate("spread", PartitionAlgorithm.RoundRobin,
+            [new PolicySlot("local", 1, false), new PolicySlot("edge", ApplicationRules.MaxMembersLimit, false), new PolicySlot("burst", 3, true)], Known));
+
+    [Fact]
+    public void Each_bad_row_of_a_deployment_policy_is_named_by_its_index_and_field()
+    {
+        var errors = DeploymentPolicyRules.Validate("spread", PartitionAlgorithm.OneAfterAnother,
+        [
+            new PolicySlot("local", 0, false), new PolicySlot(null, 2, false), new PolicySlot("atlantis", 2, false),
+            new PolicySlot("local", ApplicationRules.MaxMembersLimit + 1, false), new PolicySlot("edge", 2, true),
+        ], Known);
+
+        Assert.Equal(["partitions[0].maxMembers", "partitions[1].partition", "partitions[2].partition", "partitions[3].maxMembers", "partitions[3].partition"],
+            errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal($"Between 1 and {ApplicationRules.MaxMembersLimit}.", Assert.Single(errors["partitions[0].maxMembers"]));
+        Assert.Equal("Choose a partition.", Assert.Single(errors["partitions[1].partition"]));
+        Assert.Equal("There is no partition named 'atlantis'.", Assert.Single(errors["partitions[2].partition"]));
+        Assert.Equal("'local' is named above already: name each partition once.", Assert.Single(errors["partitions[3].partition"]));
+    }
+
+    [Theory]
+    [InlineData("Spread", 1, false, "name")]
+    [InlineData("spread", 0, false, "partitions")]
+    [InlineData("spread", 2, true, "partitions")]
+    [InlineData("spread", DeploymentPolicyRules.MaxPartitions + 1, false, "partitions")]
+    public void A_deployment_policy_needs_a_name_and_one_to_twenty_partitions_not_all_for_bursting(string name, int rows, bool burst, string field)
+    {
+        var slots = Enumerable.Range(0, rows).Select(i => new PolicySlot(i == 0 ? "local" : $"p{i}", 2, burst)).ToList();
+
+        var errors = DeploymentPolicyRules.Validate(name, PartitionAlgorithm.RoundRobin, slots, [.. slots.Select(s => s.Partition!)]);
+
+        Assert.Equal([field], errors.Keys);
+    }
+
+    [Fact]
+    public void An_unknown_algorithm_is_named() =>
+        Assert.Equal(["algorithm"], DeploymentPolicyRules.Validate("spread", (PartitionAlgorithm)7, [new PolicySlot("local", 2, false)], Known).Keys);
 }

@@ -445,7 +445,7 @@ public sealed class PartitionsOnTwoEnginesTests(TwoEnginesFixture fixture) : ICl
             partitions = new object[] { new { partition = "local", maxMembers = 2 }, new { partition = "atlantis", maxMembers = 2 } },
         });
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        Assert.Contains("'atlantis'", Error(await unknown.JsonAsync(), "partitions"));
+        Assert.Contains("'atlantis'", Error(await unknown.JsonAsync(), "partitions[1].partition"));
 
         var onlyBurst = await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/p-{suffix}", new
         {

@@ -116,7 +116,7 @@ public static class PartitionsApi
 
         var result = await catalogue.SetPolicyAsync(
             name, request.Algorithm!.Value,
-            [.. request.Partitions!.Select(p => (p.Partition, p.MaxMembers!.Value, p.Burst ?? false))],
+            [.. request.Partitions!.Select(p => new PolicySlot(p.Partition, p.MaxMembers!.Value, p.Burst ?? false))],
             cancellationToken);
         return result.Succeeded ? TypedResults.Ok(DeploymentPolicyResponse.From(result.Value!)) : result.Failure!.Problem();
     }

@@ -80,6 +80,56 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Lists_maps_and_owned_rows_are_recorded_as_values_with_secrets_masked_and_a_role_given_is_named()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+
+        // A deployment policy's partitions are owned rows: changing only them is recorded, before and after.
+        var policy = $"owned-{suffix}";
+        object Policy(int max, bool burst) => new { algorithm = "roundRobin", partitions = new object[] { new { partition = "local", maxMembers = max, burst } } };
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/{policy}", Policy(2, false), token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/{policy}", Policy(5, false), token)).StatusCode);
+        var changes = (await AuditAsync(ops, "entity=DeploymentPolicy")).Where(e => e.GetProperty("name").GetString() == policy).ToList();
+        Assert.Equal(["modified", "added"], changes.Select(e => e.GetProperty("action").GetString()));
+        var added = Values(changes[1], "after").GetProperty("Partitions");
+        Assert.Equal((1, 2, false), (added.GetArrayLength(), added[0].GetProperty("MaxMembers").GetInt32(), added[0].GetProperty("Burst").GetBoolean()));
+        Assert.True(added[0].TryGetProperty("PartitionId", out _));
+        Assert.Equal(2, Values(changes[0], "before").GetProperty("Partitions")[0].GetProperty("MaxMembers").GetInt32());
+        Assert.Equal(5, Values(changes[0], "after").GetProperty("Partitions")[0].GetProperty("MaxMembers").GetInt32());
+        Assert.False(Values(changes[0], "after").TryGetProperty("Algorithm", out _)); // only what changed
+
+        // A cartridge's variables are a map: written as one, a secret-looking one masked.
+        var cartridge = $"env-{suffix}";
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new
+        {
+            name = cartridge, displayName = "Env", version = "1", image = "portal/php:8.2", containerPort = 8080,
+            environment = new Dictionary<string, string> { ["SHOP_CURRENCY"] = "EUR", ["MAIL_PASSWORD"] = "hunter2-" + suffix },
+        }, token)).StatusCode);
+        var registered = Assert.Single(await AuditAsync(ops, "entity=Cartridge"), e => e.GetProperty("name").GetString() == cartridge);
+        var environment = Values(registered, "after").GetProperty("Environment");
+        Assert.Equal(("EUR", "***"), (environment.GetProperty("SHOP_CURRENCY").GetString(), environment.GetProperty("MAIL_PASSWORD").GetString()));
+        Assert.DoesNotContain("hunter2", registered.ToString(), StringComparison.Ordinal);
+
+        // A tenant admin adds a user: the role given is named by the user's e-mail and the role, under the tenant.
+        var tenant = ApiClient.UniqueTenant("roles");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/users", new { email = $"dev@{tenant}.test", password = "Passw0rd-Long-1", role = "TenantMember" }, token)).StatusCode);
+        var role = Assert.Single(await AuditAsync(ops, $"tenant={tenant}&entity=UserRole"));
+        Assert.Equal(($"admin@{tenant}.test", "added", $"dev@{tenant}.test: TenantMember"),
+            (role.GetProperty("actor").GetString(), role.GetProperty("action").GetString(), role.GetProperty("name").GetString()));
+        Assert.Equal("TenantMember", Values(role, "after").GetProperty("Role").GetString());
+
+        // An application's start order is a list of ids: written as an array.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/applications", new { name = "db", cartridge = "mysql" }, token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/applications", new { name = "web", cartridge = "php", startAfter = new[] { "db" } }, token)).StatusCode);
+        var web = Assert.Single(await AuditAsync(ops, $"tenant={tenant}&entity=Application"), e => e.GetProperty("name").GetString() == "web");
+        Assert.Equal(JsonValueKind.Array, Values(web, "after").GetProperty("StartAfter").ValueKind);
+        Assert.Equal(1, Values(web, "after").GetProperty("StartAfter").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Only_platform_admins_read_it_and_bad_filters_are_problems()
     {
         using var client = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("auditno"));

@@ -154,6 +154,35 @@ public sealed class AutoscalingPoliciesPageTests : AutoscalingComponentContext
     }
 
     [Fact]
+    public async Task A_policy_is_edited_with_its_values_filled_in_checked_by_the_same_rules_and_saved_under_its_name()
+    {
+        await Database.AddPolicyAsync("web-cpu");
+        var page = RenderPage();
+
+        RowOf(page, "web-cpu").QuerySelector("[data-testid=autoscaling-policy-edit]")!.Click();
+        page.WaitForAssertion(() => Assert.Contains("Edit autoscaling policy web-cpu", page.Find("[data-testid=autoscaling-policy-editor]").TextContent, StringComparison.Ordinal), Patience);
+        Assert.True(IsDisabled(page.Find("input[data-testid=autoscaling-name]")));
+        Assert.Equal(("70", "60"), (page.Find("input[data-testid=autoscaling-cpu]").GetAttribute("value"), page.Find("input[data-testid=autoscaling-window]").GetAttribute("value")));
+
+        Type(page, "autoscaling-cpu", "55");
+        Type(page, "autoscaling-window", "3");
+        Submit(page);
+        Assert.Equal("The window spans at least two evaluation intervals and at most 3600 seconds.", ErrorUnder(page, "autoscaling-window"));
+        Assert.Equal(70, Assert.Single(await Database.PoliciesAsync()).CpuPercent);
+
+        Type(page, "autoscaling-window", "120");
+        Type(page, "autoscaling-memory", "80");
+        Submit(page);
+
+        page.WaitForAssertion(() => Assert.Equal("CPU 55 % · memory 80 %", TextOf(RowOf(page, "web-cpu"), "autoscaling-policy-thresholds")), Patience);
+        Assert.Equal("2 min", TextOf(RowOf(page, "web-cpu"), "autoscaling-policy-window"));
+        Assert.Contains(Snackbars, s => s.Contains("web-cpu was saved", StringComparison.Ordinal));
+        Assert.Contains("New autoscaling policy", page.Find("[data-testid=autoscaling-policy-editor]").TextContent, StringComparison.Ordinal);
+        var stored = Assert.Single(await Database.PoliciesAsync());
+        Assert.Equal(("web-cpu", 55, (int?)80, TimeSpan.FromMinutes(2)), (stored.Name, stored.CpuPercent, stored.MemoryPercent, stored.Window));
+    }
+
+    [Fact]
     public async Task Deleting_asks_first_and_only_a_yes_deletes()
     {
         await Database.AddPolicyAsync("web-cpu");

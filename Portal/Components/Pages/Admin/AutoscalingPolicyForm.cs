@@ -7,7 +7,7 @@ using Portal.Infrastructure.Autoscaling;
 namespace Portal.Components.Pages.Admin;
 
 /// <summary>
-/// The admin console's "new autoscaling policy" form. Its properties are named as the API's fields (cpuPercent is
+/// The admin console's autoscaling policy form (new or edited). Its properties are named as the API's fields (cpuPercent is
 /// <see cref="CpuPercent"/>, ...), so the service's errors land under their fields as they are. On submit it checks
 /// every field with <see cref="AutoscalingRules"/>, the service's own rules; the service checks again (and whether the
 /// name is taken). Times are in seconds; an empty one takes the default (the horizon's: the measured start-up time).
@@ -49,6 +49,15 @@ public sealed class AutoscalingPolicyForm : IValidatableObject
     public int? ScaleDownAfter { get; set; } = Defaults.ScaleDownAfter;
 
     public bool Prediction { get; set; } = Defaults.Prediction;
+
+    /// <summary>The form of an existing policy, to edit.</summary>
+    public static AutoscalingPolicyForm From(AutoscalingPolicy policy) => new()
+    {
+        Name = policy.Name, CpuPercent = policy.CpuPercent, MemoryPercent = policy.MemoryPercent, RequestsInFlight = policy.RequestsInFlight,
+        EvaluationIntervalSeconds = policy.EvaluationInterval.TotalSeconds, WindowSeconds = policy.Window.TotalSeconds,
+        HorizonSeconds = policy.Horizon?.TotalSeconds, ScaleUpCooldownSeconds = policy.ScaleUpCooldown.TotalSeconds,
+        ScaleDownCooldownSeconds = policy.ScaleDownCooldown.TotalSeconds, ScaleDownAfter = policy.ScaleDownAfter, Prediction = policy.Prediction,
+    };
 
     /// <summary>What the service is asked for (the name trimmed; empty times: the service's defaults).</summary>
     public AutoscalingPolicyInput ToInput() => new(

@@ -50,5 +50,18 @@ public sealed class AdminConsoleTests(PortalServer server, PlaywrightBrowser bro
         await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("cartridges")).ToHaveCountAsync(0);
         await ScreenshotAsync(page, "denied");
+
+        // Every page of the console, not only the first.
+        foreach (var (path, content) in new[]
+                 {
+                     ("/admin", "overview-tenants"), ("/admin/tenants", "tenants"), ("/admin/users", "users"), ("/admin/partitions", "partitions"),
+                     ("/admin/autoscaling-policies", "autoscaling-policies"), ("/admin/domains", "domains"), ("/admin/usage", "usage-from"),
+                     ("/admin/audit", "audit-entries"),
+                 })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId(content)).ToHaveCountAsync(0);
+        }
     }
 }

@@ -36,6 +36,48 @@ public sealed class RouterTests(RuntimePortalFixture fixture) : IClassFixture<Ru
     }
 
     [Fact]
+    public async Task A_suspended_tenants_running_application_answers_why_and_its_member_serves_again_on_resume()
+    {
+        var (tenant, client, web) = await fixture.ApplicationBehindTheRouterAsync("susp", "web", members: 1);
+        var host = $"web.{tenant}.apps.localhost";
+        var member = Assert.Single(web.MemberIds());
+        using var router = fixture.Portal.CreateClient();
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.OK, (await ops.PostAsJsonAsync($"/api/v1/admin/tenants/{tenant}/suspend", new { reason = "Unpaid." })).StatusCode);
+        using (var refused = await RouterAsync(router, host, r => r.StatusCode == HttpStatusCode.ServiceUnavailable))
+        {
+            Assert.Null(MemberOf(refused));
+            Assert.Contains("account is suspended. Reason: Unpaid.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await ops.PostAsync($"/api/v1/admin/tenants/{tenant}/resume", null)).StatusCode);
+        using (var served = await RouterAsync(router, host, r => r.StatusCode == HttpStatusCode.OK))
+        {
+            Assert.Equal(member, MemberOf(served)); // the same member: suspension stopped the traffic, not the application
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/applications/web")).StatusCode); // its old sign-in stays revoked
+    }
+
+    /// <summary>The router's answer for <paramref name="host"/> once <paramref name="until"/> holds (within 20 s: the router follows a change within seconds).</summary>
+    private static async Task<HttpResponseMessage> RouterAsync(HttpClient router, string host, Func<HttpResponseMessage, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await router.SendAsync(Get(host, "/"));
+            if (until(response) || DateTime.UtcNow > deadline)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
     public async Task A_member_killed_under_traffic_costs_only_a_handful_of_failed_requests()
     {
         var (tenant, busy) = await ThreeMembersBehindTheRouterAsync("kill", "busy");

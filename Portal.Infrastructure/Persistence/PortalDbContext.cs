@@ -29,6 +29,9 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
 {
     public const string TenantFilter = "Tenant";
 
+    /// <summary>Who changes are recorded as when no one is signed in (<see cref="ActingAs"/>).</summary>
+    private string? actingAs;
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
@@ -109,16 +112,33 @@ public abstract class PortalDbContext(DbContextOptions options, ITenantContext t
     /// </summary>
     public void Audit(AuditAction action, string entity, string id, string name, Guid? tenantId, object? before, object? after)
     {
-        if (tenantContext.Actor is { Length: > 0 } actor)
+        if (Actor is { Length: > 0 } actor)
         {
             AuditEntries.Add(AuditTrail.Explicit(action, entity, id, name, tenantId, before, after, actor, DateTimeOffset.UtcNow));
         }
     }
 
+    /// <summary>
+    /// Until disposed, changes made with no one signed in are recorded as <paramref name="actor"/>'s: a person who
+    /// signs up or accepts an invitation makes their own account.
+    /// </summary>
+    public IDisposable ActingAs(string actor)
+    {
+        actingAs = actor;
+        return new Acting(this);
+    }
+
+    private sealed class Acting(PortalDbContext db) : IDisposable
+    {
+        public void Dispose() => db.actingAs = null;
+    }
+
+    private string? Actor => tenantContext.Actor is { Length: > 0 } signedIn ? signedIn : actingAs;
+
     /// <summary>A person's changes go into the audit log with them (the platform's own work does not).</summary>
     private void RecordAudit()
     {
-        if (tenantContext.Actor is { Length: > 0 } actor)
+        if (Actor is { Length: > 0 } actor)
         {
             AuditEntries.AddRange(AuditTrail.Of(ChangeTracker, actor, DateTimeOffset.UtcNow));
         }

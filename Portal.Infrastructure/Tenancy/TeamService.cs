@@ -187,6 +187,7 @@ public sealed class TeamService(
         }
 
         invitation.Accept(clock.GetUtcNow());
+        using var acting = db.ActingAs(invitation.Email); // the audit log: accepting is the invitee's doing
         return await CreateUserAsync(invitation.TenantId, invitation.Email, password, invitation.Role, cancellationToken);
     }
 

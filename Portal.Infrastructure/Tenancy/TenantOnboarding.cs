@@ -28,6 +28,7 @@ public sealed class TenantOnboarding(PortalDbContext db, UserManager<PortalUser>
             return Failure.Conflict("email", $"An account for '{email}' exists already. Sign in instead.");
         }
 
+        using var acting = db.ActingAs(email); // the audit log: the tenant and the account are the new user's doing
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var created = new Tenant { Slug = tenant, DisplayName = tenant, CreatedAt = now };

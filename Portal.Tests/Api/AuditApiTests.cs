@@ -64,7 +64,7 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
         Assert.Equal("***", Values(repository, "after").GetProperty("ProtectedWebhookSecret").GetString());
         Assert.All(entries, e => Assert.DoesNotContain(webhookSecret, e.ToString(), StringComparison.Ordinal));
 
-        var quota = Assert.Single(entries, e => e.GetProperty("entity").GetString() == "Tenant");
+        var quota = Assert.Single(entries, e => e.GetProperty("entity").GetString() == "Tenant" && e.GetProperty("action").GetString() == "modified");
         Assert.Equal((PortalFactory.AdminEmail, "modified", tenant), (quota.GetProperty("actor").GetString(), quota.GetProperty("action").GetString(), quota.GetProperty("name").GetString()));
         Assert.Equal((JsonValueKind.Null, 5), (Values(quota, "before").GetProperty("MaxMembers").ValueKind, Values(quota, "after").GetProperty("MaxMembers").GetInt32()));
 
@@ -116,7 +116,14 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
         var tenant = ApiClient.UniqueTenant("roles");
         using var client = await fixture.Portal.SignUpAsync(tenant);
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/users", new { email = $"dev@{tenant}.test", password = "Passw0rd-Long-1", role = "TenantMember" }, token)).StatusCode);
-        var role = Assert.Single(await AuditAsync(ops, $"tenant={tenant}&entity=UserRole"));
+        // Signing up is the new user's doing: the tenant, the account (its password masked) and its role.
+        var signUp = await AuditAsync(ops, $"tenant={tenant}&actor=admin@{tenant}.test");
+        Assert.Contains(signUp, e => e.GetProperty("entity").GetString() == "Tenant" && e.GetProperty("action").GetString() == "added" && e.GetProperty("name").GetString() == tenant);
+        var account = Assert.Single(signUp, e => e.GetProperty("entity").GetString() == "PortalUser" && e.GetProperty("name").GetString() == $"admin@{tenant}.test");
+        Assert.Equal("***", Values(account, "after").GetProperty("PasswordHash").GetString());
+        Assert.Contains(signUp, e => e.GetProperty("entity").GetString() == "UserRole" && e.GetProperty("name").GetString() == $"admin@{tenant}.test: TenantAdmin");
+
+        var role = Assert.Single(await AuditAsync(ops, $"tenant={tenant}&entity=UserRole"), e => e.GetProperty("name").GetString()!.StartsWith("dev@", StringComparison.Ordinal));
         Assert.Equal(($"admin@{tenant}.test", "added", $"dev@{tenant}.test: TenantMember"),
             (role.GetProperty("actor").GetString(), role.GetProperty("action").GetString(), role.GetProperty("name").GetString()));
         Assert.Equal("TenantMember", Values(role, "after").GetProperty("Role").GetString());

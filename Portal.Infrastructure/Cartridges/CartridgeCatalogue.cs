@@ -6,6 +6,9 @@ using Portal.Infrastructure.Persistence;
 
 namespace Portal.Infrastructure.Cartridges;
 
+/// <summary>A cartridge as changed, and the applications (<c>tenant/application</c>) whose members are replaced for it.</summary>
+public sealed record CartridgeUpdate(Cartridge Cartridge, IReadOnlyList<string> Applications);
+
 /// <summary>
 /// The cartridges tenants can run. Everyone signed in reads it; registering is for platform admins (the
 /// endpoint and the admin page require that role).
@@ -43,6 +46,60 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
         }
 
         return cartridge;
+    }
+
+    /// <summary>
+    /// Changes a registered cartridge (its name stays; the built-in ones are the portal's). Every application running it
+    /// starts a new revision, so its members are replaced by ones started as the cartridge says now, one by one as in a
+    /// rollout. Its category and persistent path change only while no application runs it (they decide what its
+    /// applications are and where their data lives). Applications with releases keep their release's image, built
+    /// from the image before, until their next deploy.
+    /// </summary>
+    public async Task<Result<CartridgeUpdate>> UpdateAsync(string name, CartridgeDefinition definition, CancellationToken cancellationToken)
+    {
+        var cartridge = await db.Cartridges.SingleOrDefaultAsync(c => c.Name == name, cancellationToken);
+        if (cartridge is null)
+        {
+            return Failure.NotFound($"There is no cartridge named '{name}'.");
+        }
+
+        if (cartridge.BuiltIn)
+        {
+            return Failure.Conflict("name", $"'{name}' is built in: the portal ships it as it is. Register a cartridge of your own from its image instead.");
+        }
+
+        if (definition.Name != name)
+        {
+            return Failure.Validation("name", "A cartridge's name does not change: register a new cartridge instead.");
+        }
+
+        var errors = CartridgeRules.Validate(definition with { BuildContext = null });
+        if (errors.Count > 0)
+        {
+            return new Failure(FailureKind.Validation, "The cartridge is not valid.", errors);
+        }
+
+        var changed = Cartridge.From(definition with { BuildContext = null }, builtIn: false, cartridge.CreatedAt);
+        var users = await db.ApplicationsAcrossTenantsAsync(a => a.CartridgeId == cartridge.Id, cancellationToken);
+        if (users.Count > 0 && (changed.Category != cartridge.Category || changed.PersistencePath != cartridge.PersistencePath))
+        {
+            return Failure.Conflict(changed.Category != cartridge.Category ? "category" : "persistencePath",
+                $"'{name}' runs {users.Count} application(s): {string.Join(", ", users.Take(20))}. Its category and persistent path change once none does.");
+        }
+
+        (cartridge.DisplayName, cartridge.Version, cartridge.Category, cartridge.Image, cartridge.ContainerPort) =
+            (changed.DisplayName, changed.Version, changed.Category, changed.Image, changed.ContainerPort);
+        (cartridge.HealthCheck, cartridge.HealthCheckPath, cartridge.Environment, cartridge.CpuLimit, cartridge.MemoryLimitMb) =
+            (changed.HealthCheck, changed.HealthCheckPath, changed.Environment, changed.CpuLimit, changed.MemoryLimitMb);
+        (cartridge.PersistencePath, cartridge.ExportedVariables) = (changed.PersistencePath, changed.ExportedVariables);
+
+        // One transaction: the cartridge and its applications' new revisions together (every tenant's: admins only).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Applications.IgnoreQueryFilters().Where(a => a.CartridgeId == cartridge.Id)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Revision, a => a.Revision + 1), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CartridgeUpdate(cartridge, users);
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Infrastructure.Persistence;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Api;
@@ -53,6 +56,51 @@ public sealed class CartridgesApiTests(PostgresPortalFixture fixture) : IClassFi
 
         var again = await ops.PostAsJsonAsync("/api/v1/cartridges", new { name, displayName = "x", version = "1", image = "nginx:1.25", containerPort = 80 });
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_changed_cartridge_starts_a_new_revision_of_every_application_running_it_and_bad_changes_are_refused()
+    {
+        var name = $"site-{Guid.NewGuid().ToString("N")[..6]}";
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        object Body(string image, string category = "framework", string? cartridgeName = null) => new
+        {
+            name = cartridgeName ?? name, displayName = "Site", version = "1", image, containerPort = 8080, category,
+            environment = new Dictionary<string, string> { ["SHOP_CURRENCY"] = "EUR" },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", Body("portal/php:8.2"))).StatusCode);
+        var tenant = ApiClient.UniqueTenant("cart");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/applications", new { name = "web", cartridge = name })).StatusCode);
+        async Task<int> RevisionAsync()
+        {
+            await using var scope = fixture.Portal.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            return await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
+                .Where(r => r.t.Slug == tenant && r.a.Name == "web").Select(r => r.a.Revision).SingleAsync();
+        }
+
+        var before = await RevisionAsync();
+        var changed = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("portal/php:8.2-custom"));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("portal/php:8.2-custom", (await changed.JsonAsync()).GetProperty("image").GetString());
+        Assert.Equal("portal/php:8.2-custom", (await (await client.GetAsync($"/api/v1/cartridges/{name}")).JsonAsync()).GetProperty("image").GetString());
+        Assert.Equal(before + 1, await RevisionAsync());
+
+        var category = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("portal/php:8.2", "data"));
+        Assert.Equal(HttpStatusCode.Conflict, category.StatusCode);
+        Assert.Contains($"{tenant}/web", (await category.JsonAsync()).GetProperty("detail").GetString());
+        var renamed = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("portal/php:8.2", cartridgeName: "other-name"));
+        Assert.Equal(HttpStatusCode.BadRequest, renamed.StatusCode);
+        Assert.Contains("name", (await renamed.JsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        var badImage = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("NOT AN IMAGE"));
+        Assert.Equal(HttpStatusCode.BadRequest, badImage.StatusCode);
+        Assert.Contains("image", (await badImage.JsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(before + 1, await RevisionAsync());
+
+        Assert.Equal(HttpStatusCode.Conflict, (await ops.PutAsJsonAsync("/api/v1/cartridges/php", Body("php:8.3", cartridgeName: "php"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ops.PutAsJsonAsync("/api/v1/cartridges/nothing-here", Body("php:8.3", cartridgeName: "nothing-here"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("php:8.3"))).StatusCode);
     }
 
     [Fact]

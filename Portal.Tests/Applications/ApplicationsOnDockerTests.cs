@@ -78,6 +78,31 @@ public sealed class ApplicationsOnDockerTests(RuntimePortalFixture fixture) : IC
     }
 
     [Fact]
+    public async Task A_changed_cartridge_replaces_the_members_of_its_applications_with_ones_started_as_it_says_now()
+    {
+        var cartridge = $"shop-{Guid.NewGuid().ToString("N")[..6]}";
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        object Definition(string currency) => new
+        {
+            name = cartridge, displayName = "Shop", version = "1", image = "portal/php:8.2", containerPort = 8080, cpuLimit = 0.25,
+            environment = new Dictionary<string, string> { ["SHOP_CURRENCY"] = currency },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", Definition("EUR"))).StatusCode);
+        using var tenant = await fixture.Portal.SignUpAsync(ApiClient.UniqueTenant("recart"));
+        await tenant.CreateApplicationAsync(new { name = "shop", cartridge });
+        var first = Assert.Single((await tenant.WaitUntilRunningAsync("shop", 1)).MemberIds());
+        Assert.Contains("SHOP_CURRENCY=EUR", (await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(first)).ID)).Config.Env);
+
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/cartridges/{cartridge}", Definition("USD"))).StatusCode);
+
+        var replaced = await tenant.WaitForAsync("shop", a => a.GetProperty("activeMembers").GetInt32() == 1 && a.GetProperty("members").GetArrayLength() == 1
+                                                             && !a.MemberIds().Contains(first));
+        var container = await fixture.Docker.Containers.InspectContainerAsync((await fixture.ContainerOfAsync(Assert.Single(replaced.MemberIds()))).ID);
+        Assert.Contains("SHOP_CURRENCY=USD", container.Config.Env);
+        Assert.Equal(250_000_000, container.HostConfig.NanoCPUs);
+    }
+
+    [Fact]
     public async Task Stratoss_wordpress_sample_deploys_its_php_only_once_its_mysql_runs_and_php_reads_from_it()
     {
         using (var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword))

@@ -18,6 +18,9 @@ public static class CartridgesApi
         api.MapPost("/", RegisterAsync).WithName("RegisterCartridge")
             .WithSummary("Registers a cartridge: any image, its port and health check (platform admin).")
             .RequireAuthorization(PortalPolicies.PlatformAdmin);
+        api.MapPut("/{name}", UpdateAsync).WithName("UpdateCartridge")
+            .WithSummary("Changes a registered cartridge; the members of every application running it are replaced as in a rollout (platform admin).")
+            .RequireAuthorization(PortalPolicies.PlatformAdmin);
         api.MapDelete("/{name}", DeleteAsync).WithName("DeleteCartridge")
             .WithSummary("Deletes a registered cartridge no application runs and no group holds (in use: 409 naming them; built-in ones stay; platform admin).")
             .RequireAuthorization(PortalPolicies.PlatformAdmin);
@@ -47,6 +50,13 @@ public static class CartridgesApi
         return result.Succeeded
             ? TypedResults.Created($"/api/v1/cartridges/{result.Value!.Name}", CartridgeResponse.From(result.Value))
             : result.Failure!.Problem();
+    }
+
+    public static async Task<Results<Ok<CartridgeResponse>, ProblemHttpResult>> UpdateAsync(
+        string name, RegisterCartridgeRequest request, CartridgeCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var result = await catalogue.UpdateAsync(name, request.ToDefinition(), cancellationToken);
+        return result.Succeeded ? TypedResults.Ok(CartridgeResponse.From(result.Value!.Cartridge)) : result.Failure!.Problem();
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

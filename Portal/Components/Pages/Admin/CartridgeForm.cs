@@ -3,7 +3,7 @@ using Portal.Core.Cartridges;
 
 namespace Portal.Components.Pages.Admin;
 
-/// <summary>The admin console's "register a cartridge" form; the domain's rules check the definition it makes.</summary>
+/// <summary>The admin console's cartridge form (register or edit); the domain's rules check the definition it makes.</summary>
 public sealed class CartridgeForm
 {
     [Required] public string Name { get; set; } = "";
@@ -33,6 +33,17 @@ public sealed class CartridgeForm
 
     /// <summary>Names separated by commas or spaces.</summary>
     public string ExportedVariables { get; set; } = "";
+
+    /// <summary>The form of a registered cartridge, to edit.</summary>
+    public static CartridgeForm From(Cartridge cartridge) => new()
+    {
+        Name = cartridge.Name, DisplayName = cartridge.DisplayName, Version = cartridge.Version, Category = cartridge.Category,
+        Image = cartridge.Image, ContainerPort = cartridge.ContainerPort, HealthCheck = cartridge.HealthCheck,
+        HealthCheckPath = cartridge.HealthCheckPath, CpuLimit = cartridge.CpuLimit, MemoryLimitMb = cartridge.MemoryLimitMb,
+        PersistencePath = cartridge.PersistencePath,
+        Environment = string.Join("\n", cartridge.Environment.Select(v => $"{v.Key}={v.Value}")),
+        ExportedVariables = string.Join(", ", cartridge.ExportedVariables),
+    };
 
     public CartridgeDefinition ToDefinition() => new()
     {

@@ -8,10 +8,11 @@ using Portal.Infrastructure.Cartridges;
 namespace Portal.Tests.Components;
 
 /// <summary>
-/// The admin console's "register a cartridge" form on the real catalogue and a real database: the catalogue's rules
-/// land under their fields and nothing is stored; a good cartridge is stored as given and the form empties.
+/// The admin console's cartridge form on the real catalogue and a real database: the catalogue's rules land under
+/// their fields and nothing is stored; a good cartridge is stored as given and the form empties; an edit, confirmed,
+/// changes it and starts a new revision of the applications running it.
 /// </summary>
-public sealed class RegisterCartridgeFormTests : AutoscalingComponentContext
+public sealed class CartridgeEditorTests : AutoscalingComponentContext
 {
     public override async ValueTask InitializeAsync()
     {
@@ -19,18 +20,18 @@ public sealed class RegisterCartridgeFormTests : AutoscalingComponentContext
         Services.AddScoped<CartridgeCatalogue>();
     }
 
-    private IRenderedComponent<RegisterCartridgeForm> RenderForm(Action? registered = null)
+    private IRenderedComponent<CartridgeEditor> RenderForm(Action? saved = null, Cartridge? editing = null)
     {
         Database.SignInAsPlatformAdmin();
         RenderProviders();
-        return Render<RegisterCartridgeForm>(p => p.Add(c => c.OnRegistered, () => registered?.Invoke()));
+        return Render<CartridgeEditor>(p => p.Add(c => c.OnSaved, () => saved?.Invoke()).Add(c => c.Cartridge, editing));
     }
 
-    private static void Field(IRenderedComponent<RegisterCartridgeForm> form, string label, string value) =>
+    private static void Field(IRenderedComponent<CartridgeEditor> form, string label, string value) =>
         form.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == label)
             .QuerySelector("input, textarea")!.Change(value);
 
-    private static string ErrorOf(IRenderedComponent<RegisterCartridgeForm> form, string label) =>
+    private static string ErrorOf(IRenderedComponent<CartridgeEditor> form, string label) =>
         form.FindAll(".mud-input-control").Single(c => c.QuerySelector("label")?.TextContent.Trim() == label)
             .QuerySelector(".mud-input-helper-text.mud-input-error")?.TextContent.Trim() ?? "";
 
@@ -90,5 +91,47 @@ public sealed class RegisterCartridgeFormTests : AutoscalingComponentContext
         form.WaitForAssertion(() => Assert.Contains("php", ErrorOf(form, "Name"), StringComparison.Ordinal), Patience);
         Assert.Equal(1, registered);
         Assert.Equal("PHP 8.2", (await StoredAsync("php"))!.DisplayName);
+    }
+
+    [Fact]
+    public async Task An_edit_asks_first_changes_the_cartridge_and_starts_a_new_revision_of_its_applications()
+    {
+        var cartridge = Cartridge.From(new CartridgeDefinition
+        {
+            Name = "static-web", DisplayName = "Static web", Version = "1", Image = "nginx:1.25", ContainerPort = 80,
+            Environment = new Dictionary<string, string> { ["SHOP_CURRENCY"] = "EUR" },
+        }, builtIn: false, DateTimeOffset.UtcNow);
+        int revision;
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            db.Cartridges.Add(cartridge);
+            await db.SaveChangesAsync();
+            await db.Applications.Where(a => a.Name == AutoscalingDatabase.Application).ExecuteUpdateAsync(set => set.SetProperty(a => a.CartridgeId, cartridge.Id));
+            revision = (await db.Applications.SingleAsync(a => a.Name == AutoscalingDatabase.Application)).Revision;
+        }
+
+        var saved = 0;
+        var form = RenderForm(() => saved++, cartridge);
+        Assert.True(IsDisabled(form.Find("input[data-testid=cartridge-name]")));
+        Assert.Equal("nginx:1.25", form.Find("input[data-testid=cartridge-image]").GetAttribute("value"));
+        Type(form, "cartridge-image", "nginx:1.27");
+        Field(form, "Environment", "SHOP_CURRENCY=USD");
+
+        form.Find("form").Submit();
+        Assert.Contains("members of every application running it are replaced", MessageBoxText(), StringComparison.Ordinal);
+        Answer("Cancel");
+        Assert.Equal("nginx:1.25", (await StoredAsync("static-web"))!.Image);
+
+        form.Find("form").Submit();
+        Answer("Save");
+
+        form.WaitForAssertion(() => Assert.Equal(1, saved), Patience);
+        var stored = (await StoredAsync("static-web"))!;
+        Assert.Equal(("nginx:1.27", "USD"), (stored.Image, stored.Environment["SHOP_CURRENCY"]));
+        Assert.Contains(Snackbars, s => s.Contains("acme/web are being replaced", StringComparison.Ordinal));
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            Assert.Equal(revision + 1, (await db.Applications.SingleAsync(a => a.Name == AutoscalingDatabase.Application)).Revision);
+        }
     }
 }

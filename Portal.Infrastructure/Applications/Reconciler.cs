@@ -219,6 +219,12 @@ public sealed partial class Reconciler(
         var now = clock.GetUtcNow();
         string? problem = null;
 
+        // A member recorded on a partition deleted meanwhile (a pass that read the policy before) is never seen again.
+        foreach (var member in members.Where(m => m.State != MemberState.Faulted && !pass.Partitions.ContainsKey(m.PartitionId)))
+        {
+            Fault(application, member, "Its partition was deleted.", now);
+        }
+
         foreach (var member in members)
         {
             var container = containers.FirstOrDefault(c => c.Container.MemberId == member.Id && c.Id == member.PartitionId && c.Container.Running).Container;

@@ -39,10 +39,11 @@ internal static class AuditTrail
     public static IReadOnlyList<AuditEntry> Of(ChangeTracker changes, string actor, DateTimeOffset at)
     {
         var entries = changes.Entries().ToList();
+        var ownedChanged = entries.Where(o => o.Metadata.IsOwned() && o.State != EntityState.Unchanged).ToList();
         return [.. entries
             .Where(e => !Unaudited.Contains(e.Metadata.ClrType) && !e.Metadata.IsOwned()
                         && (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
-                            || e.State == EntityState.Unchanged && entries.Any(o => o.Metadata.IsOwned() && o.State != EntityState.Unchanged)))
+                            || e.State == EntityState.Unchanged && ownedChanged.Any(o => BelongsTo(o, e))))
             .Select(e => Of(e, entries, actor, at))
             .OfType<AuditEntry>()];
     }

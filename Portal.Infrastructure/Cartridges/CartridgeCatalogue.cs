@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Applications;
+using Portal.Core.Auditing;
 using Portal.Core.Cartridges;
 using Portal.Core.Common;
 using Portal.Infrastructure.Applications;
@@ -49,11 +51,12 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Changes a registered cartridge (its name stays; the built-in ones are the portal's). Every application running it
-    /// starts a new revision, so its members are replaced by ones started as the cartridge says now, one by one as in a
-    /// rollout. Its category and persistent path change only while no application runs it (they decide what its
-    /// applications are and where their data lives). Applications with releases keep their release's image, built
-    /// from the image before, until their next deploy.
+    /// Changes a registered cartridge (its name stays; the built-in ones are the portal's). When what members run
+    /// changes (image, port, health check, variables, limits), every framework application running it starts a new
+    /// revision, so its members are replaced as in a rollout: new ones start next to them, and the old ones go once the
+    /// new ones are Active. Its category and persistent path change only while no application runs it (they decide
+    /// what its applications are and where their data lives). Applications with releases keep their release's image,
+    /// built from the image before, until their next deploy.
     /// </summary>
     public async Task<Result<CartridgeUpdate>> UpdateAsync(string name, CartridgeDefinition definition, CancellationToken cancellationToken)
     {
@@ -87,19 +90,49 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
                 $"'{name}' runs {users.Count} application(s): {string.Join(", ", users.Take(20))}. Its category and persistent path change once none does.");
         }
 
+        // Members run the image, port, health check, variables and limits: a change to those replaces them.
+        var membersChange = changed.Image != cartridge.Image || changed.ContainerPort != cartridge.ContainerPort
+            || changed.HealthCheck != cartridge.HealthCheck || changed.HealthCheckPath != cartridge.HealthCheckPath
+            || !changed.Environment.OrderBy(v => v.Key).SequenceEqual(cartridge.Environment.OrderBy(v => v.Key))
+            || changed.CpuLimit != cartridge.CpuLimit || changed.MemoryLimitMb != cartridge.MemoryLimitMb;
         (cartridge.DisplayName, cartridge.Version, cartridge.Category, cartridge.Image, cartridge.ContainerPort) =
             (changed.DisplayName, changed.Version, changed.Category, changed.Image, changed.ContainerPort);
         (cartridge.HealthCheck, cartridge.HealthCheckPath, cartridge.Environment, cartridge.CpuLimit, cartridge.MemoryLimitMb) =
             (changed.HealthCheck, changed.HealthCheckPath, changed.Environment, changed.CpuLimit, changed.MemoryLimitMb);
         (cartridge.PersistencePath, cartridge.ExportedVariables) = (changed.PersistencePath, changed.ExportedVariables);
 
-        // One transaction: the cartridge and its applications' new revisions together (every tenant's: admins only).
+        // One transaction: the cartridge and its applications' new revisions (every tenant's: admins only). A data
+        // application is not rolled: a second member on its volume next to the first would fight it for the data; it
+        // takes the change when its member is next replaced.
+        List<string> replaced = [];
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Applications.IgnoreQueryFilters().Where(a => a.CartridgeId == cartridge.Id)
-            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Revision, a => a.Revision + 1), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new CartridgeUpdate(cartridge, users);
+        try
+        {
+            if (membersChange && cartridge.Category != CartridgeCategory.Data)
+            {
+                var rolled = await db.Applications.IgnoreQueryFilters().Where(a => a.CartridgeId == cartridge.Id)
+                    .Select(a => new { a.Id, a.Name, a.TenantId, a.Revision }).ToListAsync(cancellationToken);
+                await db.Applications.IgnoreQueryFilters().Where(a => a.CartridgeId == cartridge.Id)
+                    .ExecuteUpdateAsync(set => set.SetProperty(a => a.Revision, a => a.Revision + 1), cancellationToken);
+                foreach (var application in rolled)
+                {
+                    db.Audit(AuditAction.Modified, nameof(Application), application.Id.ToString(), application.Name, application.TenantId,
+                        new { application.Revision }, new { Revision = application.Revision + 1 });
+                }
+
+                replaced = users;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("name", $"'{name}' was changed or deleted meanwhile; look again and retry.");
+        }
+
+        return new CartridgeUpdate(cartridge, replaced);
     }
 
     /// <summary>

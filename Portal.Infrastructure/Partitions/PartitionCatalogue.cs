@@ -93,7 +93,9 @@ public sealed class PartitionCatalogue(
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            return Failure.Conflict("name", $"A partition named '{name}' exists already.");
+            return await db.Partitions.AnyAsync(p => p.Name == name, cancellationToken)
+                ? Failure.Conflict("name", $"A partition named '{name}' exists already.")
+                : Failure.Conflict("networkPartition", $"The network partition '{networkPartition}' was changed by someone else meanwhile; try again.");
         }
 
         return new PartitionView(partition.Id, partition.Name, network.Name, partition.Endpoint, partition.TlsCertificateDirectory, null);
@@ -103,13 +105,16 @@ public sealed class PartitionCatalogue(
     /// Changes a partition's network partition, endpoint or TLS certificate folder. The endpoint changes only while no
     /// member runs there (their containers are on the engine it names); <c>local</c> follows the portal's configuration.
     /// </summary>
-    public async Task<Result<PartitionView>> UpdateAsync(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
+    public async Task<Result<PartitionView>> UpdateAsync(string name, string? networkPartition, string endpoint, string? tlsCertificateDirectory, CancellationToken cancellationToken)
     {
         var partition = await db.Partitions.SingleOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (partition is null)
         {
             return Failure.NotFound($"There is no partition named '{name}'.");
         }
+
+        // Not given: it stays in its network partition.
+        networkPartition ??= await db.NetworkPartitions.Where(n => n.Id == partition.NetworkPartitionId).Select(n => n.Name).SingleAsync(cancellationToken);
 
         if (partition.Name == LocalName)
         {
@@ -133,7 +138,7 @@ public sealed class PartitionCatalogue(
             if (running.Count > 0)
             {
                 return Failure.Conflict("endpoint",
-                    $"{Listed(running)} have members or data on {partition.Endpoint}; the endpoint changes once none has (take '{name}' out of the deployment policies first).");
+                    $"{Listed(running)} have members or data on {partition.Endpoint}; the endpoint changes once none has (members move when no deployment policy names '{name}'; a database's data stays until its application is deleted).");
             }
         }
 
@@ -141,7 +146,11 @@ public sealed class PartitionCatalogue(
         partition.NetworkPartitionId = network.Id;
         partition.Endpoint = endpoint;
         partition.TlsCertificateDirectory = tlsCertificateDirectory;
-        await db.SaveChangesAsync(cancellationToken);
+        if (await SavedAsync(cancellationToken) is { } raced)
+        {
+            return raced;
+        }
+
         monitor.Forget(partition.Id); // what was seen was of the old endpoint; the next round asks the new one
         return (await FindAsync(name, cancellationToken))!;
     }
@@ -184,7 +193,11 @@ public sealed class PartitionCatalogue(
             db.NetworkPartitions.Remove(network);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (await SavedAsync(cancellationToken) is { } raced)
+        {
+            return raced;
+        }
+
         monitor.Forget(partition.Id);
         return name;
     }
@@ -218,8 +231,22 @@ public sealed class PartitionCatalogue(
         }
 
         db.NetworkPartitions.Remove(network);
-        await db.SaveChangesAsync(cancellationToken);
-        return name;
+        return await SavedAsync(cancellationToken) is { } raced ? raced : name;
+    }
+
+    /// <summary>Saves; a change that raced another admin's (a network partition made or deleted meanwhile) is a conflict, not an error.</summary>
+    private async Task<Failure?> SavedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return Failure.Conflict("name", "Another admin changed the partitions meanwhile; look again and retry.");
+        }
     }
 
     private static Failure? Check(string name, string networkPartition, string endpoint, string? tlsCertificateDirectory)
@@ -261,13 +288,14 @@ public sealed class PartitionCatalogue(
     }
 
     /// <summary>
-    /// Every tenant's applications with something on the partition's engine: a member that is not terminated (its
-    /// container may be there) or a data application's volume.
+    /// Every tenant's applications with something on the partition's engine: a member that runs or is about to (a
+    /// faulted one's container is removed by the reconciler) or a data application's volume.
     /// </summary>
     private Task<List<string>> ApplicationsOnAsync(Guid partitionId, CancellationToken cancellationToken) =>
         db.ApplicationsAcrossTenantsAsync(
             a => a.DataPartitionId == partitionId
-                 || db.Members.Any(m => m.ApplicationId == a.Id && m.PartitionId == partitionId && m.State != MemberState.Terminated), cancellationToken);
+                 || db.Members.Any(m => m.ApplicationId == a.Id && m.PartitionId == partitionId
+                                        && m.State != MemberState.Terminated && m.State != MemberState.Faulted), cancellationToken);
 
     private static string Listed(List<string> names) =>
         string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" and {names.Count - 20} more" : "");

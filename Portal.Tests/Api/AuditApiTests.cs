@@ -100,6 +100,20 @@ public sealed class AuditApiTests(PostgresPortalFixture fixture) : IClassFixture
         Assert.Equal(5, Values(changes[0], "after").GetProperty("Partitions")[0].GetProperty("MaxMembers").GetInt32());
         Assert.False(Values(changes[0], "after").TryGetProperty("Algorithm", out _)); // only what changed
 
+        // Rows keep their order: a policy of two partitions turned round is recorded as turned round.
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/admin/partitions", new { name = $"spare-{suffix}", endpoint = $"unix:///run/spare-{suffix}.sock" }, token)).StatusCode);
+        object Two(string first, string second) => new
+        {
+            algorithm = "roundRobin",
+            partitions = new object[] { new { partition = first, maxMembers = first == "local" ? 2 : 3 }, new { partition = second, maxMembers = second == "local" ? 2 : 3 } },
+        };
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/{policy}", Two("local", $"spare-{suffix}"), token)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/admin/deployment-policies/{policy}", Two($"spare-{suffix}", "local"), token)).StatusCode);
+        var turned = (await AuditAsync(ops, "entity=DeploymentPolicy")).First(e => e.GetProperty("name").GetString() == policy);
+        int[] Caps(string side) => [.. Values(turned, side).GetProperty("Partitions").EnumerateArray().Select(r => r.GetProperty("MaxMembers").GetInt32())];
+        Assert.Equal([2, 3], Caps("before"));
+        Assert.Equal([3, 2], Caps("after"));
+
         // A cartridge's variables are a map: written as one, a secret-looking one masked.
         var cartridge = $"env-{suffix}";
         Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", new

@@ -87,6 +87,16 @@ public sealed class CartridgesApiTests(PostgresPortalFixture fixture) : IClassFi
         Assert.Equal("portal/php:8.2-custom", (await (await client.GetAsync($"/api/v1/cartridges/{name}")).JsonAsync()).GetProperty("image").GetString());
         Assert.Equal(before + 1, await RevisionAsync());
 
+        // What members do not run (its display name) starts no new revision.
+        var renamedDisplay = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", new
+        {
+            name, displayName = "Site, renamed", version = "1", image = "portal/php:8.2-custom", containerPort = 8080,
+            environment = new Dictionary<string, string> { ["SHOP_CURRENCY"] = "EUR" },
+        });
+        Assert.Equal(HttpStatusCode.OK, renamedDisplay.StatusCode);
+        Assert.Equal("Site, renamed", (await renamedDisplay.JsonAsync()).GetProperty("displayName").GetString());
+        Assert.Equal(before + 1, await RevisionAsync());
+
         var category = await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("portal/php:8.2", "data"));
         Assert.Equal(HttpStatusCode.Conflict, category.StatusCode);
         Assert.Contains($"{tenant}/web", (await category.JsonAsync()).GetProperty("detail").GetString());
@@ -101,6 +111,30 @@ public sealed class CartridgesApiTests(PostgresPortalFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.Conflict, (await ops.PutAsJsonAsync("/api/v1/cartridges/php", Body("php:8.3", cartridgeName: "php"))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ops.PutAsJsonAsync("/api/v1/cartridges/nothing-here", Body("php:8.3", cartridgeName: "nothing-here"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("php:8.3"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_changed_data_cartridge_does_not_roll_its_databases_which_take_it_when_their_member_is_next_replaced()
+    {
+        var name = $"store-{Guid.NewGuid().ToString("N")[..6]}";
+        using var ops = await fixture.Portal.SignInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword);
+        object Body(string level) => new
+        {
+            name, displayName = "Store", version = "1", image = "portal/mysql:10.11", containerPort = 3306, category = "data",
+            healthCheck = "tcp", persistencePath = "/var/lib/mysql", environment = new Dictionary<string, string> { ["LOG_LEVEL"] = level },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await ops.PostAsJsonAsync("/api/v1/cartridges", Body("info"))).StatusCode);
+        var tenant = ApiClient.UniqueTenant("store");
+        using var client = await fixture.Portal.SignUpAsync(tenant);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/applications", new { name = "db", cartridge = name })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await ops.PutAsJsonAsync($"/api/v1/cartridges/{name}", Body("debug"))).StatusCode);
+
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        Assert.Equal(0, await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
+            .Where(r => r.t.Slug == tenant && r.a.Name == "db").Select(r => r.a.Revision).SingleAsync());
+        Assert.Equal("debug", (await db.Cartridges.SingleAsync(c => c.Name == name)).Environment["LOG_LEVEL"]);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class PartitionAdminApiTests(PostgresPortalFixture fixture) : ICla
 
         // The reconciler does not run in this portal: the database's data is put on the partition, and a member of it
         // ran there and ended, as the reconciler records them.
-        Guid memberId;
+        Guid memberId, activeId;
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
@@ -94,20 +94,25 @@ public sealed class PartitionAdminApiTests(PostgresPortalFixture fixture) : ICla
             var partitionId = await db.Partitions.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
             var old = new Member { TenantId = siteApp.TenantId, ApplicationId = siteApp.Id, PartitionId = partitionId, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-3) };
             old.MoveTo(MemberState.Starting, DateTimeOffset.UtcNow.AddMinutes(-3));
-            old.MoveTo(MemberState.Faulted, DateTimeOffset.UtcNow.AddMinutes(-2), "Its container stopped.");
-            db.Members.Add(old);
+            old.MoveTo(MemberState.Active, DateTimeOffset.UtcNow.AddMinutes(-2));
+            var crashed = new Member { TenantId = siteApp.TenantId, ApplicationId = siteApp.Id, PartitionId = partitionId, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-3) };
+            crashed.MoveTo(MemberState.Starting, DateTimeOffset.UtcNow.AddMinutes(-3));
+            crashed.MoveTo(MemberState.Faulted, DateTimeOffset.UtcNow.AddMinutes(-2), "Its container stopped.");
+            db.Members.AddRange(old, crashed);
             await db.SaveChangesAsync();
-            memberId = old.Id;
+            memberId = crashed.Id;
+            activeId = old.Id;
         }
 
-        // A faulted member may still have a container there: kept until it is terminated.
-        var faulted = await ops.DeleteAsync($"/api/v1/admin/partitions/{name}");
-        Assert.Equal(HttpStatusCode.Conflict, faulted.StatusCode);
-        Assert.Contains($"{tenant}/site have members or data on it", Detail(await faulted.JsonAsync()));
+        // An Active member's container is there: kept until it has gone. A faulted one's is removed by the reconciler.
+        var running = await ops.DeleteAsync($"/api/v1/admin/partitions/{name}");
+        Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+        Assert.Contains($"{tenant}/site have members or data on it", Detail(await running.JsonAsync()));
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var old = await db.Members.IgnoreQueryFilters().SingleAsync(m => m.Id == memberId);
+            var old = await db.Members.IgnoreQueryFilters().SingleAsync(m => m.Id == activeId);
+            old.MoveTo(MemberState.Draining, DateTimeOffset.UtcNow);
             old.MoveTo(MemberState.Terminated, DateTimeOffset.UtcNow);
             await db.SaveChangesAsync();
         }

@@ -118,7 +118,7 @@ public sealed class CartridgeEditorTests : AutoscalingComponentContext
         Field(form, "Environment", "SHOP_CURRENCY=USD");
 
         form.Find("form").Submit();
-        Assert.Contains("members of every application running it are replaced", MessageBoxText(), StringComparison.Ordinal);
+        Assert.Contains("the members of the applications running it are replaced", MessageBoxText(), StringComparison.Ordinal);
         Answer("Cancel");
         Assert.Equal("nginx:1.25", (await StoredAsync("static-web"))!.Image);
 

@@ -23,7 +23,7 @@ public static class PartitionsApi
         admin.MapPost("/partitions", AddAsync).WithName("AddPartition")
             .WithSummary("Adds a Docker engine: unix:///path/to/docker.sock, or tcp://host:port with a TLS certificate folder.");
         admin.MapPut("/partitions/{name}", UpdateAsync).WithName("UpdatePartition")
-            .WithSummary("Changes a partition's network partition, endpoint (only while nothing runs there) or TLS certificate folder. 'local' follows the configuration.");
+            .WithSummary("Changes a partition's network partition (kept when not given), endpoint (only while nothing runs there) or TLS certificate folder. 'local' follows the configuration.");
         admin.MapDelete("/partitions/{name}", DeleteAsync).WithName("DeletePartition")
             .WithSummary("Deletes a partition no deployment policy names and nothing runs on (409 naming them). 'local' stays.");
         admin.MapGet("/network-partitions", ListNetworksAsync).WithName("ListNetworkPartitions")
@@ -67,7 +67,7 @@ public static class PartitionsApi
         string name, UpdatePartitionRequest request, PartitionCatalogue catalogue, CancellationToken cancellationToken)
     {
         var result = await catalogue.UpdateAsync(
-            name, string.IsNullOrWhiteSpace(request.NetworkPartition) ? PartitionCatalogue.LocalName : request.NetworkPartition,
+            name, string.IsNullOrWhiteSpace(request.NetworkPartition) ? null : request.NetworkPartition,
             request.Endpoint, request.TlsCertificateDirectory, cancellationToken);
         return result.Succeeded ? TypedResults.Ok(PartitionResponse.From(result.Value!)) : result.Failure!.Problem();
     }

@@ -175,8 +175,7 @@ public sealed class AutoscalingApiTests(PostgresPortalFixture fixture) : IClassF
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var web = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-                .Where(x => x.t.Slug == ownerSlug && x.a.Name == "web").Select(x => x.a).SingleAsync();
+            var web = await db.ApplicationAsync(ownerSlug, "web");
             var t0 = DateTimeOffset.UtcNow.AddMinutes(-1);
             foreach (var (at, action, to) in new[] { (t0, ScalingAction.ScaleUp, 2), (t0.AddSeconds(30), ScalingAction.ScaleDown, 1) })
             {

@@ -76,8 +76,7 @@ public sealed class CartridgesApiTests(PostgresPortalFixture fixture) : IClassFi
         {
             await using var scope = fixture.Portal.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            return await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-                .Where(r => r.t.Slug == tenant && r.a.Name == "web").Select(r => r.a.Revision).SingleAsync();
+            return (await db.ApplicationAsync(tenant, "web")).Revision;
         }
 
         var before = await RevisionAsync();
@@ -132,8 +131,7 @@ public sealed class CartridgesApiTests(PostgresPortalFixture fixture) : IClassFi
 
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        Assert.Equal(0, await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-            .Where(r => r.t.Slug == tenant && r.a.Name == "db").Select(r => r.a.Revision).SingleAsync());
+        Assert.Equal(0, (await db.ApplicationAsync(tenant, "db")).Revision);
         Assert.Equal("debug", (await db.Cartridges.SingleAsync(c => c.Name == name)).Environment["LOG_LEVEL"]);
     }
 

@@ -44,8 +44,7 @@ public sealed class PartitionAdminApiTests(PostgresPortalFixture fixture) : ICla
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var app = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-                .Where(r => r.t.Slug == tenant && r.a.Name == "db").Select(r => r.a).SingleAsync();
+            var app = await db.ApplicationAsync(tenant, "db");
             var partitionId = await db.Partitions.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
             app.DataPartitionId = partitionId;
             var member = new Member { TenantId = app.TenantId, ApplicationId = app.Id, PartitionId = partitionId, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-3) };
@@ -89,8 +88,7 @@ public sealed class PartitionAdminApiTests(PostgresPortalFixture fixture) : ICla
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var siteApp = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-                .Where(r => r.t.Slug == tenant && r.a.Name == "site").Select(r => r.a).SingleAsync();
+            var siteApp = await db.ApplicationAsync(tenant, "site");
             var partitionId = await db.Partitions.Where(p => p.Name == name).Select(p => p.Id).SingleAsync();
             var old = new Member { TenantId = siteApp.TenantId, ApplicationId = siteApp.Id, PartitionId = partitionId, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-3) };
             old.MoveTo(MemberState.Starting, DateTimeOffset.UtcNow.AddMinutes(-3));

@@ -25,8 +25,7 @@ public sealed class PlatformOverviewApiTests(PostgresPortalFixture fixture) : IC
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var shop = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, x => x.TenantId, t => t.Id, (x, t) => new { x, t })
-                .Where(r => r.t.Slug == b && r.x.Name == "shop").Select(r => r.x).SingleAsync();
+            var shop = await db.ApplicationAsync(b, "shop");
             var local = await db.Partitions.Where(p => p.Name == "local").Select(p => p.Id).SingleAsync();
             var member = new Member { TenantId = shop.TenantId, ApplicationId = shop.Id, PartitionId = local, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-2) };
             member.MoveTo(MemberState.Starting, DateTimeOffset.UtcNow.AddMinutes(-2));

@@ -36,8 +36,7 @@ public sealed class AutoscalerQuotaTests(PostgresPortalFixture fixture) : IClass
         await using (var scope = fixture.Portal.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var web = await db.Applications.IgnoreQueryFilters().Join(db.Tenants, a => a.TenantId, t => t.Id, (a, t) => new { a, t })
-                .Where(x => x.t.Slug == tenant && x.a.Name == "web").Select(x => x.a).SingleAsync();
+            var web = await db.ApplicationAsync(tenant, "web");
             var local = await db.Partitions.Where(p => p.Name == "local").Select(p => p.Id).SingleAsync();
             var member = new Member { TenantId = web.TenantId, ApplicationId = web.Id, PartitionId = local, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
             member.Started($"no-such-container-{Guid.NewGuid():N}", 1, DateTimeOffset.UtcNow.AddMinutes(-1));

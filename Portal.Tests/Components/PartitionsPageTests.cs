@@ -162,4 +162,42 @@ public sealed class PartitionsPageTests : AutoscalingComponentContext
             Assert.Equal(3, Assert.Single((await db.DeploymentPolicies.SingleAsync(p => p.Name == "default")).Partitions).MaxMembers);
         }
     }
+
+    [Fact]
+    public async Task A_deployment_policy_in_use_is_refused_naming_its_applications_and_a_free_one_is_deleted_after_a_yes()
+    {
+        var local = await Database.AddPartitionAsync();
+        var used = new DeploymentPolicy { Name = "placing", CreatedAt = Start, Partitions = [new PolicyPartition { PartitionId = local, MaxMembers = 2 }] };
+        var spare = new DeploymentPolicy { Name = "spare", CreatedAt = Start, Partitions = [new PolicyPartition { PartitionId = local, MaxMembers = 2 }] };
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            db.DeploymentPolicies.AddRange(used, spare);
+            await db.SaveChangesAsync();
+            await db.Applications.Where(a => a.Name == AutoscalingDatabase.Application).ExecuteUpdateAsync(set => set.SetProperty(a => a.DeploymentPolicyId, used.Id));
+        }
+
+        var page = RenderPage();
+        Assert.Null(RowOf(page, "policies", "default").QuerySelector("[data-testid=policy-delete]"));
+
+        RowOf(page, "policies", "placing").QuerySelector("[data-testid=policy-delete]")!.Click();
+        Answer("Delete");
+        page.WaitForAssertion(() => Assert.Contains("'placing' places 1 application(s): acme/web",
+            page.Find("[data-testid=policy-delete-error]").TextContent, StringComparison.Ordinal), Patience);
+
+        // Asked and cancelled: nothing happens, and the refusal stays on screen.
+        RowOf(page, "policies", "spare").QuerySelector("[data-testid=policy-delete]")!.Click();
+        Assert.Contains("Delete spare?", MessageBoxText(), StringComparison.Ordinal);
+        Answer("Cancel");
+        Assert.Contains("acme/web", page.Find("[data-testid=policy-delete-error]").TextContent, StringComparison.Ordinal);
+
+        RowOf(page, "policies", "spare").QuerySelector("[data-testid=policy-delete]")!.Click();
+        Answer("Delete");
+        page.WaitForAssertion(() => Assert.DoesNotContain(page.FindAll("[data-testid=policies] tbody tr"), r => r.QuerySelector("td b")?.TextContent == "spare"), Patience);
+        Assert.Empty(page.FindAll("[data-testid=policy-delete-error]"));
+        Assert.Contains(Snackbars, s => s.Contains("Deployment policy spare was deleted", StringComparison.Ordinal));
+        await using (var db = Database.Open(Database.TenantId))
+        {
+            Assert.Equal(["default", "placing"], await db.DeploymentPolicies.Select(p => p.Name).OrderBy(n => n).ToListAsync());
+        }
+    }
 }

@@ -38,6 +38,23 @@ public sealed class Cartridge
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// Takes <paramref name="changed"/>'s settings (all but the name, the built-in flag and when it was made); answers
+    /// whether what members run changed with them (image, port, health check, variables, limits), so members started
+    /// before run something else.
+    /// </summary>
+    public bool ChangeTo(Cartridge changed)
+    {
+        var membersChange = changed.Image != Image || changed.ContainerPort != ContainerPort
+            || changed.HealthCheck != HealthCheck || changed.HealthCheckPath != HealthCheckPath
+            || !changed.Environment.OrderBy(v => v.Key, StringComparer.Ordinal).SequenceEqual(Environment.OrderBy(v => v.Key, StringComparer.Ordinal))
+            || changed.CpuLimit != CpuLimit || changed.MemoryLimitMb != MemoryLimitMb;
+        (DisplayName, Version, Category, Image, ContainerPort) = (changed.DisplayName, changed.Version, changed.Category, changed.Image, changed.ContainerPort);
+        (HealthCheck, HealthCheckPath, Environment) = (changed.HealthCheck, changed.HealthCheckPath, changed.Environment);
+        (CpuLimit, MemoryLimitMb, PersistencePath, ExportedVariables) = (changed.CpuLimit, changed.MemoryLimitMb, changed.PersistencePath, changed.ExportedVariables);
+        return membersChange;
+    }
+
     /// <summary>A cartridge from a definition that <see cref="CartridgeRules.Validate"/> accepted.</summary>
     public static Cartridge From(CartridgeDefinition definition, bool builtIn, DateTimeOffset now) => new()
     {

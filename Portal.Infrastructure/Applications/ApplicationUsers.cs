@@ -15,4 +15,8 @@ internal static class ApplicationUsers
                join t in db.Tenants on a.TenantId equals t.Id
                orderby t.Slug, a.Name
                select t.Slug + "/" + a.Name).ToListAsync(cancellationToken);
+
+    /// <summary>Names for a refusal's message: the first twenty, and how many more.</summary>
+    public static string Listed(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" and {names.Count - 20} more" : "");
 }

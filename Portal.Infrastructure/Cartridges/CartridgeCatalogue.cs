@@ -87,19 +87,10 @@ public sealed class CartridgeCatalogue(PortalDbContext db, TimeProvider clock)
         if (users.Count > 0 && (changed.Category != cartridge.Category || changed.PersistencePath != cartridge.PersistencePath))
         {
             return Failure.Conflict(changed.Category != cartridge.Category ? "category" : "persistencePath",
-                $"'{name}' runs {users.Count} application(s): {string.Join(", ", users.Take(20))}. Its category and persistent path change once none does.");
+                $"'{name}' runs {users.Count} application(s): {ApplicationUsers.Listed(users)}. Its category and persistent path change once none does.");
         }
 
-        // Members run the image, port, health check, variables and limits: a change to those replaces them.
-        var membersChange = changed.Image != cartridge.Image || changed.ContainerPort != cartridge.ContainerPort
-            || changed.HealthCheck != cartridge.HealthCheck || changed.HealthCheckPath != cartridge.HealthCheckPath
-            || !changed.Environment.OrderBy(v => v.Key).SequenceEqual(cartridge.Environment.OrderBy(v => v.Key))
-            || changed.CpuLimit != cartridge.CpuLimit || changed.MemoryLimitMb != cartridge.MemoryLimitMb;
-        (cartridge.DisplayName, cartridge.Version, cartridge.Category, cartridge.Image, cartridge.ContainerPort) =
-            (changed.DisplayName, changed.Version, changed.Category, changed.Image, changed.ContainerPort);
-        (cartridge.HealthCheck, cartridge.HealthCheckPath, cartridge.Environment, cartridge.CpuLimit, cartridge.MemoryLimitMb) =
-            (changed.HealthCheck, changed.HealthCheckPath, changed.Environment, changed.CpuLimit, changed.MemoryLimitMb);
-        (cartridge.PersistencePath, cartridge.ExportedVariables) = (changed.PersistencePath, changed.ExportedVariables);
+        var membersChange = cartridge.ChangeTo(changed);
 
         // One transaction: the cartridge and its applications' new revisions (every tenant's: admins only). A data
         // application is not rolled: a second member on its volume next to the first would fight it for the data; it

@@ -138,7 +138,7 @@ public sealed class PartitionCatalogue(
             if (running.Count > 0)
             {
                 return Failure.Conflict("endpoint",
-                    $"{Listed(running)} have members or data on {partition.Endpoint}; the endpoint changes once none has (members move when no deployment policy names '{name}'; a database's data stays until its application is deleted).");
+                    $"{ApplicationUsers.Listed(running)} have members or data on {partition.Endpoint}; the endpoint changes once none has (members move when no deployment policy names '{name}'; a database's data stays until its application is deleted).");
             }
         }
 
@@ -179,8 +179,8 @@ public sealed class PartitionCatalogue(
         {
             var uses = new[]
             {
-                policies.Count > 0 ? $"the deployment policies {Listed(policies)} name it (take it out of them)" : null,
-                running.Count > 0 ? $"{Listed(running)} have members or data on it (they move when no policy names it; data stays until its application is deleted)" : null,
+                policies.Count > 0 ? $"the deployment policies {ApplicationUsers.Listed(policies)} name it (take it out of them)" : null,
+                running.Count > 0 ? $"{ApplicationUsers.Listed(running)} have members or data on it (they move when no policy names it; data stays until its application is deleted)" : null,
             };
             return Failure.Conflict("name", $"'{name}' is in use: {string.Join("; ", uses.OfType<string>())}.");
         }
@@ -227,7 +227,7 @@ public sealed class PartitionCatalogue(
         var held = await db.Partitions.Where(p => p.NetworkPartitionId == network.Id).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(cancellationToken);
         if (held.Count > 0)
         {
-            return Failure.Conflict("name", $"'{name}' holds the partitions {Listed(held)}. Delete them or move them to another network partition first.");
+            return Failure.Conflict("name", $"'{name}' holds the partitions {ApplicationUsers.Listed(held)}. Delete them or move them to another network partition first.");
         }
 
         db.NetworkPartitions.Remove(network);
@@ -297,8 +297,6 @@ public sealed class PartitionCatalogue(
                  || db.Members.Any(m => m.ApplicationId == a.Id && m.PartitionId == partitionId
                                         && m.State != MemberState.Terminated && m.State != MemberState.Faulted), cancellationToken);
 
-    private static string Listed(List<string> names) =>
-        string.Join(", ", names.Take(20)) + (names.Count > 20 ? $" and {names.Count - 20} more" : "");
 
     private static bool SameEngine(string a, string b) =>
         Uri.TryCreate(a, UriKind.Absolute, out var x) && Uri.TryCreate(b, UriKind.Absolute, out var y)

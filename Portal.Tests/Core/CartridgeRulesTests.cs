@@ -56,4 +56,57 @@ public sealed class CartridgeRulesTests
 
         Assert.Equal(["containerPort", "cpuLimit", "environment", "memoryLimitMb", "name"], errors.Keys.Order());
     }
+
+    [Theory]
+    [InlineData("display", false)]
+    [InlineData("version", false)]
+    [InlineData("image", true)]
+    [InlineData("port", true)]
+    [InlineData("health", true)]
+    [InlineData("variable", true)]
+    [InlineData("cpu", true)]
+    [InlineData("memory", true)]
+    public void A_change_replaces_members_only_when_what_they_run_changes(string what, bool membersChange)
+    {
+        CartridgeDefinition Definition() => new()
+        {
+            Name = "site", DisplayName = "Site", Version = "1", Image = "nginx:1.25", ContainerPort = 80,
+            Environment = new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" },
+        };
+        var cartridge = Cartridge.From(Definition(), builtIn: false, DateTimeOffset.UnixEpoch);
+        var changed = what switch
+        {
+            "display" => Definition() with { DisplayName = "Site, renamed" },
+            "version" => Definition() with { Version = "2" },
+            "image" => Definition() with { Image = "nginx:1.27" },
+            "port" => Definition() with { ContainerPort = 8080 },
+            "health" => Definition() with { HealthCheckPath = "/healthz" },
+            "variable" => Definition() with { Environment = new Dictionary<string, string> { ["B"] = "2", ["A"] = "one" } },
+            "cpu" => Definition() with { CpuLimit = 1 },
+            _ => Definition() with { MemoryLimitMb = 512 },
+        };
+
+        Assert.Equal(membersChange, cartridge.ChangeTo(Cartridge.From(changed, builtIn: false, DateTimeOffset.UtcNow)));
+
+        Assert.Equal((changed.DisplayName, changed.Version, changed.Image, changed.ContainerPort), (cartridge.DisplayName, cartridge.Version, cartridge.Image, cartridge.ContainerPort));
+        Assert.Equal(changed.Environment, cartridge.Environment);
+        Assert.Equal(("site", DateTimeOffset.UnixEpoch), (cartridge.Name, cartridge.CreatedAt));
+    }
+
+    [Fact]
+    public void The_same_variables_in_another_order_are_no_change()
+    {
+        var cartridge = Cartridge.From(new CartridgeDefinition
+        {
+            Name = "site", DisplayName = "Site", Version = "1", Image = "nginx:1.25", ContainerPort = 80,
+            Environment = new Dictionary<string, string> { ["A"] = "1", ["B"] = "2" },
+        }, builtIn: false, DateTimeOffset.UnixEpoch);
+        var same = Cartridge.From(new CartridgeDefinition
+        {
+            Name = "site", DisplayName = "Site", Version = "1", Image = "nginx:1.25", ContainerPort = 80,
+            Environment = new Dictionary<string, string> { ["B"] = "2", ["A"] = "1" },
+        }, builtIn: false, DateTimeOffset.UnixEpoch);
+
+        Assert.False(cartridge.ChangeTo(same));
+    }
 }
